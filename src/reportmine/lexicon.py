@@ -1,0 +1,331 @@
+"""Load the lexicons (units, grammar words, exclusions, dictionaries) into one
+frozen, validated, compiled `Lexicon`.
+
+The shipped lexicons live in the `reportmine.lexicons` package (the
+repository's `lexicons/` folder); a user's folder given with `--lexicons DIR`
+is read the same way and added on top.  Files are data only (TOML and plain
+word lists): nothing in them is ever executed.
+
+>>> lex = load_lexicon()
+>>> lex.units["亩"].category
+'area'
+"""
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import regex
+
+CATEGORIES = (
+    "households", "area", "money", "rate", "people", "count", "duration",
+    "length", "weight", "volume", "other",
+)
+QUALIFIERS = ("exact", "approx", "at_least", "at_most", "range")
+
+# Files a lexicon folder may hold; any of them may be missing in a user folder.
+LEXICON_FILES = (
+    "units.toml", "grammar.toml", "exclusions.toml", "places.toml",
+    "domain_words.txt", "stopwords.txt",
+)
+
+
+class LexiconError(ValueError):
+    """A lexicon file that cannot be used; the message names file, line or rule and field."""
+
+
+@dataclass(frozen=True)
+class UnitDef:
+    surface: str
+    category: str
+    unit: str            # standard unit; for counts, the measure word itself
+    factor: float
+    alt: tuple = ()      # ((context, category, unit, factor), ...)
+    not_before: tuple = ()  # words after the unit that cancel this reading
+
+
+@dataclass(frozen=True)
+class ExclusionRule:
+    id: str
+    pattern: object      # compiled regex
+    examples: tuple = ()
+    counter: tuple = ()
+    source: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    units: dict                      # surface -> UnitDef
+    unit_words: tuple                # surfaces, longest first
+    bare: tuple                      # ((context, category, unit, factor), ...)
+    contexts: dict                   # name -> tuple of words
+    qualifier_before: dict
+    qualifier_inside: dict
+    qualifier_after: dict
+    change_up: tuple
+    change_down: tuple
+    change_level: tuple
+    fillers: frozenset
+    lead_verbs: frozenset
+    range_joiners: tuple
+    rules: tuple                     # ExclusionRule, ...
+    idioms: tuple
+    domain_words: tuple              # (word, freq or None, tag or None)
+    stopwords: frozenset
+    places: dict = field(default_factory=dict)
+    unit_examples: tuple = ()        # (source, text, value, unit)
+    bare_examples: tuple = ()
+    digest: str = ""                 # changes whenever any lexicon file changes
+    sources: tuple = ()
+
+    # Not part of equality or hashing: compiled helpers built once.
+    idiom_regex: object = field(default=None, compare=False, repr=False)
+
+
+def shipped_dir() -> Path:
+    """The folder of the lexicons that ship inside the installed package."""
+    return Path(str(resources.files("reportmine.lexicons")))
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise LexiconError(f"{path}: {e}") from None
+    except OSError as e:
+        raise LexiconError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+def _need(cond: bool, path: Path, where: str, msg: str) -> None:
+    if not cond:
+        raise LexiconError(f"{path}: {where}: {msg}")
+
+
+def _str_list(value, path: Path, where: str) -> tuple:
+    _need(isinstance(value, list) and all(isinstance(v, str) for v in value),
+          path, where, "must be a list of strings")
+    return tuple(value)
+
+
+def _read_words(path: Path) -> list[tuple[int, list[str]]]:
+    out = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise LexiconError(f"{path}: not UTF-8 text") from None
+    except OSError as e:
+        raise LexiconError(f"{path}: cannot read: {e.strerror or e}") from None
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append((n, line.split()))
+    return out
+
+
+class _Builder:
+    """Accumulates the content of one or more lexicon folders."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, UnitDef] = {}
+        self.unit_examples: list = []
+        self.bare: list = []
+        self.bare_examples: list = []
+        self.contexts: dict[str, list[str]] = {}
+        self.q_before: dict = {}
+        self.q_inside: dict = {}
+        self.q_after: dict = {}
+        self.up: list = []
+        self.down: list = []
+        self.level: list = []
+        self.fillers: set = set()
+        self.lead_verbs: set = set()
+        self.joiners: list = []
+        self.rules: dict[str, ExclusionRule] = {}
+        self.idioms: list = []
+        self.words: list = []
+        self.stopwords: set = set()
+        self.places: dict = {}
+        self.hash = hashlib.sha256()
+        self.sources: list = []
+
+    # -- one file each ----------------------------------------------------
+    def add_units(self, path: Path) -> None:
+        data = _read_toml(path)
+        for i, entry in enumerate(data.get("unit", []), 1):
+            where = f"[[unit]] #{i}"
+            _need(isinstance(entry, dict), path, where, "must be a table")
+            surface = _str_list(entry.get("surface"), path, f"{where} field 'surface'")
+            where = f"[[unit]] {surface[0] if surface else '#' + str(i)}"
+            cat = entry.get("category")
+            _need(cat in CATEGORIES, path, f"{where} field 'category'",
+                  f"{cat!r} is not one of {', '.join(CATEGORIES)}")
+            unit = entry.get("unit")
+            _need(isinstance(unit, str) and unit, path, f"{where} field 'unit'", "must be a non-empty string")
+            factor = entry.get("factor")
+            _need(isinstance(factor, (int, float)) and not isinstance(factor, bool) and factor > 0,
+                  path, f"{where} field 'factor'", "must be a positive number")
+            alt = ()
+            if "alt" in entry:
+                a = entry["alt"]
+                _need(isinstance(a, dict) and {"context", "category", "unit", "factor"} <= set(a),
+                      path, f"{where} field 'alt'", "needs context, category, unit and factor")
+                _need(a["category"] in CATEGORIES, path, f"{where} field 'alt.category'", "unknown category")
+                alt = ((a["context"], a["category"], a["unit"], float(a["factor"])),)
+            not_before = _str_list(entry.get("not_before", []), path, f"{where} field 'not_before'")
+            for s in surface:
+                u = s if unit == "=" else unit
+                self.units[s] = UnitDef(s, cat, u, float(factor), alt, not_before)
+            for j, ex in enumerate(entry.get("examples", []), 1):
+                _need(isinstance(ex, list) and len(ex) == 3 and isinstance(ex[0], str)
+                      and isinstance(ex[1], (int, float)) and isinstance(ex[2], str),
+                      path, f"{where} field 'examples' #{j}", "must be [text, value, unit]")
+                self.unit_examples.append((f"{path.name}:{surface[0]}", ex[0], float(ex[1]), ex[2]))
+        for name, ctx in data.get("context", {}).items():
+            self.contexts.setdefault(name, []).extend(
+                _str_list(ctx.get("words"), path, f"[context.{name}] field 'words'"))
+        bare = data.get("bare", {})
+        for j, b in enumerate(bare.get("contexts", []), 1):
+            _need(isinstance(b, dict) and {"context", "category", "unit", "factor"} <= set(b),
+                  path, f"[bare] contexts #{j}", "needs context, category, unit and factor")
+            self.bare.append((b["context"], b["category"], b["unit"], float(b["factor"])))
+        for ex in bare.get("examples", []):
+            self.bare_examples.append((f"{path.name}:bare", ex[0], float(ex[1]), ex[2]))
+
+    def add_grammar(self, path: Path) -> None:
+        data = _read_toml(path)
+        q = data.get("qualifier", {})
+        for part, target in (("before", self.q_before), ("inside", self.q_inside), ("after", self.q_after)):
+            for word, qual in q.get(part, {}).items():
+                _need(qual in QUALIFIERS, path, f"[qualifier.{part}] {word!r}",
+                      f"{qual!r} is not one of {', '.join(QUALIFIERS)}")
+                target[word] = qual
+        ch = data.get("change", {})
+        self.up += _str_list(ch.get("up", []), path, "[change] field 'up'")
+        self.down += _str_list(ch.get("down", []), path, "[change] field 'down'")
+        self.level += _str_list(ch.get("level", []), path, "[change] field 'level'")
+        subj = data.get("subject", {})
+        self.fillers |= set(_str_list(subj.get("fillers", []), path, "[subject] field 'fillers'"))
+        self.lead_verbs |= set(_str_list(subj.get("lead_verbs", []), path, "[subject] field 'lead_verbs'"))
+        self.joiners += _str_list(data.get("range", {}).get("joiners", []), path, "[range] field 'joiners'")
+
+    def add_exclusions(self, path: Path) -> None:
+        data = _read_toml(path)
+        for i, r in enumerate(data.get("rule", []), 1):
+            rid = r.get("id") if isinstance(r, dict) else None
+            where = f"[[rule]] {rid or '#' + str(i)}"
+            _need(isinstance(rid, str) and rid, path, where, "field 'id' must be a non-empty string")
+            pat = r.get("pattern")
+            _need(isinstance(pat, str) and pat, path, f"{where} field 'pattern'", "must be a non-empty string")
+            try:
+                compiled = regex.compile(pat, regex.V0)
+            except regex.error as e:
+                raise LexiconError(f"{path}: {where} field 'pattern': {e}") from None
+            self.rules[rid] = ExclusionRule(
+                rid, compiled,
+                _str_list(r.get("examples", []), path, f"{where} field 'examples'"),
+                _str_list(r.get("counter", []), path, f"{where} field 'counter'"),
+                path.name,
+            )
+        self.idioms += _str_list(data.get("idioms", {}).get("words", []), path, "[idioms] field 'words'")
+
+    def add_places(self, path: Path) -> None:
+        data = _read_toml(path)
+        for key, value in data.items():
+            if isinstance(value, dict):
+                self.places.setdefault(key, {}).update(value)
+            elif isinstance(value, list):
+                self.places[key] = tuple(self.places.get(key, ())) + tuple(value)
+            else:
+                self.places[key] = value
+
+    def add_domain_words(self, path: Path) -> None:
+        for n, parts in _read_words(path):
+            word, freq, tag = parts[0], None, None
+            if len(parts) > 1:
+                _need(parts[1].isdigit(), path, f"line {n}", f"frequency {parts[1]!r} is not a whole number")
+                freq = int(parts[1])
+            if len(parts) > 2:
+                tag = parts[2]
+            _need(len(parts) <= 3, path, f"line {n}", "expected: WORD [FREQ] [POS]")
+            self.words.append((word, freq, tag))
+
+    def add_stopwords(self, path: Path) -> None:
+        for _n, parts in _read_words(path):
+            self.stopwords.update(parts)
+
+    def add_folder(self, folder: Path, required: bool) -> None:
+        if not folder.is_dir():
+            raise LexiconError(f"{folder}: not a folder of lexicons")
+        readers = {
+            "units.toml": self.add_units, "grammar.toml": self.add_grammar,
+            "exclusions.toml": self.add_exclusions, "places.toml": self.add_places,
+            "domain_words.txt": self.add_domain_words, "stopwords.txt": self.add_stopwords,
+        }
+        found = False
+        for name in LEXICON_FILES:
+            path = folder / name
+            if path.is_file():
+                found = True
+                self.hash.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+                self.sources.append(str(path))
+                readers[name](path)
+            elif required and name in ("units.toml", "grammar.toml", "exclusions.toml"):
+                raise LexiconError(f"{path}: missing")
+        if not found:
+            raise LexiconError(f"{folder}: holds none of {', '.join(LEXICON_FILES)}")
+
+    def build(self) -> Lexicon:
+        for ctx, *_ in [a for u in self.units.values() for a in u.alt] + self.bare:
+            if ctx not in self.contexts:
+                raise LexiconError(f"context {ctx!r} is used but no [context.{ctx}] defines its words")
+        idioms = tuple(dict.fromkeys(self.idioms))
+        rules = tuple(self.rules.values())
+        idiom_alt = "|".join(regex.escape(w) for w in sorted(idioms, key=len, reverse=True))
+        return Lexicon(
+            units=dict(self.units),
+            unit_words=tuple(sorted(self.units, key=len, reverse=True)),
+            bare=tuple(self.bare),
+            contexts={k: tuple(dict.fromkeys(v)) for k, v in self.contexts.items()},
+            qualifier_before=dict(self.q_before),
+            qualifier_inside=dict(self.q_inside),
+            qualifier_after=dict(self.q_after),
+            change_up=tuple(sorted(set(self.up), key=len, reverse=True)),
+            change_down=tuple(sorted(set(self.down), key=len, reverse=True)),
+            change_level=tuple(dict.fromkeys(self.level)),
+            fillers=frozenset(self.fillers),
+            lead_verbs=frozenset(self.lead_verbs),
+            range_joiners=tuple(dict.fromkeys(self.joiners)),
+            rules=rules,
+            idioms=idioms,
+            domain_words=tuple(self.words),
+            stopwords=frozenset(self.stopwords),
+            places=dict(self.places),
+            unit_examples=tuple(self.unit_examples),
+            bare_examples=tuple(self.bare_examples),
+            digest=self.hash.hexdigest()[:16],
+            sources=tuple(self.sources),
+            idiom_regex=regex.compile(idiom_alt) if idiom_alt else None,
+        )
+
+
+def load_lexicon(extra: tuple[str | Path, ...] = ()) -> Lexicon:
+    """Read the shipped lexicons plus any user folders, validate and compile.
+
+    >>> load_lexicon().units["公顷"].factor
+    1.0
+    """
+    return _load(tuple(str(Path(p).resolve()) for p in extra))
+
+
+@lru_cache(maxsize=8)
+def _load(extra: tuple[str, ...]) -> Lexicon:
+    b = _Builder()
+    b.add_folder(shipped_dir(), required=True)
+    for folder in extra:
+        b.add_folder(Path(folder), required=False)
+    return b.build()

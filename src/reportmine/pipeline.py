@@ -1,0 +1,170 @@
+"""One document through every stage: the unit of work of a run.
+
+    read (Source) -> decode -> html to text -> normalize -> metadata
+        -> extract mentions -> indicator, document and term rows
+
+`process_source` is a pure function of its arguments (no I/O, no globals
+but caches of compiled lexicons), so runs over many documents are a plain
+map, in one process or many.
+
+>>> r = process_source(Source("d", "d.txt", data="完成签约212户".encode()), load_lexicon())
+>>> r.document["status"], [i["value"] for i in r.indicators]
+('ok', 212.0)
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .decode import classify_bytes, decode_bytes, html_to_text
+from .extract import find_mentions
+from .lexicon import Lexicon
+from .metadata import find_date, find_publisher, find_title
+from .model import INDICATOR_COLUMNS, DocResult, DocStatus, Document, Source
+from .normalize import normalize_text, traditional_chars
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a run computes, beyond the indicators table."""
+
+    terms: bool = False          # build the terms table (segments every character)
+    top: int = 0                 # keep the N most frequent terms per document (0: all)
+    extra_lexicons: tuple = field(default_factory=tuple)
+
+
+def detect_script(raw_text: str) -> str:
+    """'simplified', 'traditional', 'mixed', or '' for text without Chinese.
+
+    >>> detect_script("豐澤區"), detect_script("丰泽区"), detect_script("abc")
+    ('traditional', 'simplified', '')
+    """
+    trad = traditional_chars()
+    han = t = 0
+    for c in raw_text:
+        if "\u4e00" <= c <= "\u9fff":
+            han += 1
+            if c in trad:
+                t += 1
+    if not han:
+        return ""
+    if t == 0:
+        return "simplified"
+    simp = _simplified_only()
+    s = sum(1 for c in raw_text if c in simp)
+    if s == 0 or t >= 0.9 * (t + s):
+        return "traditional"
+    if t <= 0.1 * (t + s):
+        return "simplified"
+    return "mixed"
+
+
+def _simplified_only() -> frozenset:
+    global _SIMP
+    if _SIMP is None:
+        from .normalize import to_simplified
+        trad = traditional_chars()
+        _SIMP = frozenset(to_simplified("".join(sorted(trad)))) - trad
+    return _SIMP
+
+
+_SIMP: frozenset | None = None
+
+
+def document_row(doc: Document, indicators: int) -> dict:
+    return {
+        "doc_id": doc.doc_id, "path": doc.path, "encoding": doc.encoding, "script": doc.script,
+        "chars": len(doc.text), "title": doc.title, "date": doc.date, "publisher": doc.publisher,
+        "place": doc.place, "indicators": indicators, "status": doc.status.value, "error": doc.error,
+        **{k: v for k, v in doc.meta},
+    }
+
+
+def failed(source: Source, status: DocStatus, error: str, encoding: str = "") -> DocResult:
+    doc = Document(source.doc_id, source.path, encoding=encoding, status=status, error=error, meta=source.meta)
+    return DocResult(document_row(doc, 0))
+
+
+def build_document(source: Source) -> Document | DocResult:
+    """Decode and normalize; a DocResult instead when the input has no usable text."""
+    if source.status is not None:
+        return failed(source, source.status, source.error)
+    title = ""
+    if source.text is not None:
+        raw, encoding = source.text, "utf-8"
+    else:
+        data = source.data or b""
+        status = classify_bytes(data)
+        if status is DocStatus.EMPTY:
+            return failed(source, status, "no text")
+        if status is not None:
+            return failed(source, status, "binary data, not text")
+        try:
+            raw, encoding = decode_bytes(data)
+        except UnicodeDecodeError:
+            return failed(source, DocStatus.UNDECODABLE, "no supported encoding (UTF-8, UTF-16, GB18030, Big5) reads it")
+    if source.kind == "html" or raw.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+        raw, title = html_to_text(raw)
+    if not raw.strip():
+        return failed(source, DocStatus.EMPTY, "no text", encoding)
+    if "\x00" in raw:
+        raw = raw.replace("\x00", "")
+    script = detect_script(raw)
+    text = normalize_text(raw)
+    title = normalize_text(title) if title else find_title(text)
+    return Document(
+        source.doc_id, source.path, text=text, encoding=encoding, script=script,
+        title=title, date=find_date(text), publisher=find_publisher(text), meta=source.meta,
+    )
+
+
+def format_value(v: float | None):
+    """Numbers as analysts read them: 212 not 212.0, 10.2 not 10.200000000000001."""
+    if v is None:
+        return None
+    if v == int(v) and abs(v) < 1e15:
+        return int(v)
+    return float(format(v, ".12g"))
+
+
+def indicator_rows(doc: Document, lex: Lexicon) -> list[dict]:
+    rows = []
+    for n, m in enumerate(find_mentions(doc.text, lex), 1):
+        q = m.quantity
+        rows.append({
+            "doc_id": doc.doc_id, "mention": n, "category": q.category, "subject": m.subject,
+            "value": format_value(q.value), "value_max": format_value(q.value_max), "unit": q.unit,
+            "qualifier": q.qualifier, "change": m.change, "place": "", "place_path": "", "period": "",
+            "raw": q.raw, "start": q.start, "end": q.end, "sentence": m.sentence.strip(),
+        })
+    assert all(tuple(r) == INDICATOR_COLUMNS for r in rows)
+    return rows
+
+
+def term_rows(doc: Document, lex: Lexicon, top: int = 0) -> list[dict]:
+    """Per document: jieba terms with counts, stopwords and punctuation dropped."""
+    from .segment import tokens
+
+    counts: Counter = Counter()
+    for _s, _e, w in tokens(lex, doc.text, hmm=False):
+        w = w.strip()
+        if len(w) < 2 or w in lex.stopwords or not any("\u4e00" <= c <= "\u9fff" for c in w):
+            continue
+        counts[w] += 1
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if top:
+        items = items[:top]
+    return [{"doc_id": doc.doc_id, "term": w, "count": c} for w, c in items]
+
+
+def process_source(source: Source, lex: Lexicon, options: Options = Options()) -> DocResult:
+    """Everything one input contributes to the output tables; never raises."""
+    try:
+        doc = build_document(source)
+        if isinstance(doc, DocResult):
+            return doc
+        rows = indicator_rows(doc, lex)
+        terms = term_rows(doc, lex, options.top) if options.terms else []
+        return DocResult(document_row(doc, len(rows)), tuple(rows), tuple(terms))
+    except Exception as e:  # one bad document must not stop a batch
+        return failed(source, DocStatus.FAILED, f"{type(e).__name__}: {e}")
