@@ -13,6 +13,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, replace
 
+import regex
+
 from .lexicon import Lexicon
 from .model import Quantity
 from .numbers import find_quantities
@@ -94,21 +96,25 @@ def _numeral_start(q: Quantity, text: str) -> int:
     return i if i >= 0 else q.start
 
 
-def is_indicator(q: Quantity, text: str, spans, starts) -> bool:
+def is_indicator(q: Quantity, text: str, spans, starts, lex: Lexicon) -> bool:
     """The judgement that is not a matter of lexicon rules alone."""
     if _overlaps(spans, starts, q.start, q.end):
         return False
     if q.value <= 0:
         return False
-    if q.chinese and q.category in ("count", "people", "households"):
-        # "one" as an article, and numbers that name a slogan or sum up a
-        # list of quoted names: 三个“一号工程”, “问题清单”、“服务清单”三张清单
-        if q.value < 2:
+    if q.chinese:
+        scaled = any(c in q.numeral for c in "千万亿仟萬億")
+        if q.value < lex.cn_min_value and q.category != "money":
             return False
-        nxt = text[q.end:q.end + 1]
-        prv = text[q.start - 1:q.start] if q.start else ""
-        if nxt in "“\"‘「『" or prv in "“”\"‘’「」『』":
+        if q.surface_unit in lex.cn_digits_only_units and not scaled:
             return False
+        if q.category in ("count", "people", "households"):
+            # numbers that name a slogan or sum up a list of quoted names:
+            # 三个“一号工程”, “问题清单”、“服务清单”三张清单
+            nxt = text[q.end:q.end + 1]
+            prv = text[q.start - 1:q.start] if q.start else ""
+            if nxt in "“\"‘「『" or prv in "“”\"‘’「」『』":
+                return False
     # a number glued to Latin letters or to a longer digit string is a code
     if q.start and (text[q.start - 1].isascii() and text[q.start - 1].isalnum()):
         return False
@@ -120,7 +126,7 @@ def _strip_fillers(words: list[tuple[str, str]], lex: Lexicon, from_end: bool) -
     cut = None
     for i in rng:
         w, t = words[i]
-        if w in lex.fillers or w in lex.change_up or w in lex.change_down or w in lex.qualifier_before or not w.strip():
+        if _is_filler(w, lex) or not w.strip() or w in QUOTES:
             continue
         cut = i
         break
@@ -129,62 +135,98 @@ def _strip_fillers(words: list[tuple[str, str]], lex: Lexicon, from_end: bool) -
     return words[: cut + 1] if from_end else words[cut:]
 
 
-def subject_before(clause: str, lex: Lexicon) -> tuple[str, str]:
-    """The noun phrase that ends the text before a number, and the word right before it.
+QUOTES = "“”‘’\"'「」『』《》"
+
+
+def _is_filler(w: str, lex: Lexicon) -> bool:
+    return w in lex.fillers or w in lex.change_up or w in lex.change_down or w in lex.qualifier_before
+
+
+def _breaks(w: str, t: str, lex: Lexicon) -> bool:
+    return (_is_filler(w, lex) or t in BREAK or not w.strip()
+            or any(c in CLAUSE_STOPS for c in w) or any(c.isdigit() for c in w))
+
+
+def subject_before(clause: str, lex: Lexicon) -> tuple[str, str, str]:
+    """The noun phrase that ends the text before a number, the word right
+    before the number, and that word's tag.
 
     >>> subject_before("半年度完成征收土地", load_lexicon())
-    ('征收土地', '征收土地')
+    ('征收土地', '征收土地', 'n')
     """
-    words = tagged(lex, clause)
+    words = [(w, t) for w, t in tagged(lex, clause) if w not in QUOTES]
     if not words:
-        return "", ""
-    imm = words[-1][0]
+        return "", "", ""
+    imm, imm_tag = words[-1]
     words = _strip_fillers(words, lex, from_end=True)
-    if not words:
-        return "", imm
     phrase: list[str] = []
     chars = 0
     for w, t in reversed(words):
-        if w in lex.fillers or t in BREAK or not w.strip() or any(c in CLAUSE_STOPS for c in w):
-            break
-        if t.startswith("d") and not phrase:
+        if _breaks(w, t, lex):
             break
         if len(phrase) >= MAX_TOKENS or chars + len(w) > MAX_CHARS:
             break
         phrase.append(w)
         chars += len(w)
     phrase.reverse()
-    while phrase and (phrase[0] in lex.fillers):
+    while phrase and _is_filler(phrase[0], lex):
         phrase.pop(0)
-    return "".join(phrase), imm
+    return "".join(phrase), imm, imm_tag
 
 
-def subject_after(clause: str, lex: Lexicon) -> str:
-    """The noun phrase right after a number and its unit: 个攻坚组逐一... -> 攻坚组.
+def subject_after(clause: str, lex: Lexicon, skip=None, verbal: bool = False) -> tuple[str, str]:
+    """The noun phrase right after a number and its unit, and the tag of its
+    first word: 个攻坚组逐一... -> 攻坚组.
+
+    Leading fillers and other quantities are skipped (381户共33.15公顷土地征收
+    -> 土地征收 for both); "N unit 的 X" and "N个村的 X" give X.  With `verbal`,
+    a verb may end the phrase (the object of 完成: 房屋全部签约, 整体搬迁).
 
     >>> subject_after("的土地上", load_lexicon())
-    '土地'
+    ('土地', 'n')
     """
-    words = tagged(lex, clause)
-    while words and (words[0][0] in ("的", "之") or not words[0][0].strip()):
+    if skip:
+        clause = skip(clause)
+    words = [(w, t) for w, t in tagged(lex, clause) if w not in QUOTES]
+    while words and (words[0][0] in ("的", "之") or (_is_filler(words[0][0], lex) and not words[0][1].startswith("v"))
+                     or not words[0][0].strip()):
         words = words[1:]
     best = 0
     chars = 0
+    de = -1
     for i, (w, t) in enumerate(words):
-        if i >= MAX_TOKENS + 1 or chars + len(w) > MAX_CHARS + 4:
+        if i >= MAX_TOKENS + 2 or chars + len(w) > MAX_CHARS + 4:
             break
-        if any(c in CLAUSE_STOPS for c in w) or not w.strip():
+        if any(c in CLAUSE_STOPS for c in w) or not w.strip() or any(c.isdigit() for c in w):
             break
-        if w != "的" and (t in BREAK or w in lex.fillers and i > 0):
-            break
-        if w in lex.fillers and i == 0 and not t.startswith("v"):
+        if w == "的":
+            if best == 0 and i > 2:
+                break
+            de = i
+            chars += 1
+            continue
+        if (t in BREAK and not (verbal and best and t == "m")) or (_is_filler(w, lex) and i > 0):
             break
         if best and (t.startswith("d") or t == "ad"):
             break
         chars += len(w)
-        if t.startswith(NOUNISH) or t in NOUNISH:
+        if t.startswith(NOUNISH) or t in NOUNISH or (verbal and best and t.startswith("v")):
             best = i + 1
-    return "".join(w for w, _ in words[:best])
+    if best == 0:
+        return "", ""
+    first = 0
+    listed = clause_text_after(words, best, clause)
+    if 0 <= de < best and de <= 1 and not listed:
+        first = de + 1           # 30多亩的土地, 8个村的整村拆除 (not 112个项目的设计、监理)
+    words = words[first:best]
+    return "".join(w for w, _ in words), (words[0][1] if words else "")
+
+
+def clause_text_after(words, best, clause) -> bool:
+    """True when the phrase words[:best] is followed by 、 in the clause (the first item of a list)."""
+    prefix = "".join(w for w, _ in words[:best])
+    k = clause.find(prefix) if prefix else -1
+    return k >= 0 and clause[k + len(prefix): k + len(prefix) + 1] == "、"
 
 
 def find_change(text: str, q: Quantity, lo: int, lex: Lexicon) -> str:
@@ -221,12 +263,13 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
     for q in quantities:
         if q.pre_word:
             q = _check_pre_word(text, q, lex)
-        if not is_indicator(q, text, spans, starts):
+        if not is_indicator(q, text, spans, starts, lex):
             continue
         sent = sentence_at(sentences, q.start)
         lo, hi = clause_bounds(text, q.start, q.end)
         lo = max(lo, _previous_end(out, sent.start))
-        subject = pick_subject(text, q, lo, hi, lex)
+        prev_end = out[-1].quantity.end if out else -1
+        subject = pick_subject(text, q, lo, hi, lex, prev_end)
         change = find_change(text, q, lo, lex)
         if not subject and out and out[-1].sentence_start == sent.start:
             subject = out[-1].subject
@@ -251,27 +294,105 @@ def _previous_end(out: list[Mention], sent_start: int) -> int:
     return 0
 
 
-def pick_subject(text: str, q: Quantity, lo: int, hi: int, lex: Lexicon) -> str:
+def pick_subject(text: str, q: Quantity, lo: int, hi: int, lex: Lexicon, prev_end: int = -1) -> str:
     """Before or after the number, by how Chinese reports write a statistic.
 
     [noun] [filler] N unit     签约率达76%, 承租企业575家      -> the noun before
     [verb] N unit [noun]       组建8个攻坚组, 完成42.8%房屋签约 -> the noun after
     X、Y等 N unit [noun]       陈桥、江尾等9个村                -> the noun after
     N measure-word [noun]      63个建设项目, 10多名村干部       -> the noun after
+    N unit 的 [noun]           30多亩的土地, 13人的攻坚队伍     -> the noun after
+    duration 完成 [object]     7天完成14幢房屋全部签约          -> the object
+    全县N家 (a scope)          ...荣获省级引领性农村社区,全县3家 -> the object before
     """
     nstart = _numeral_start(q, text)
     before_text = text[lo:nstart]
-    # drop a qualifier written just before the number (约, 超过)
     for w in sorted(lex.qualifier_before, key=len, reverse=True):
         if before_text.endswith(w):
             before_text = before_text[: -len(w)]
             break
-    before, imm = subject_before(before_text, lex) if before_text else ("", "")
-    after = subject_after(text[q.end:hi], lex) if q.end < hi else ""
-    lead = imm in lex.lead_verbs
-    if after and (lead or not before or q.category in ("count", "people")):
-        return after
-    if not before and imm and imm in lex.fillers and after:
-        return after
-    return before or after
+    before, imm, imm_tag = subject_before(before_text, lex) if before_text else ("", "", "")
+    if before in lex.scope_words:
+        before = ""
+    skip = _skipper(lex)
+    # the stop after the clause goes along: a 、 there shows a list
+    after, after_tag = subject_after(text[q.end:hi + 1], lex, skip) if q.end < hi else ("", "")
 
+    if q.category in ("duration", "rate"):
+        obj = _completed_object(text, q, lex)
+        if obj:
+            return obj
+    first_after = tagged(lex, after)[0][0] if after else ""
+    after_verb = (first_after in lex.lead_verbs or _is_filler(first_after, lex)) and "的" not in after
+    prefer_after = bool(after) and (
+        imm in lex.lead_verbs
+        or not before
+        or (imm_tag == "v" and not _is_filler(imm, lex))
+        or (q.category in ("count", "people") and not after_verb)
+        or (q.category == "rate" and not after_verb)
+        or _only_places(before, lex)
+        or (prev_end >= 0 and lo == prev_end and len(before_text) <= 4)
+    )
+    if prefer_after and after_verb and before:
+        prefer_after = False
+    subject = after if prefer_after else (before or after)
+    if not subject and text[lo - 1:lo] in "，,;；" :
+        subject = _previous_object(text, lo - 1, lex)
+    return subject
+
+
+def _only_places(phrase: str, lex: Lexicon) -> bool:
+    """True for a phrase that only names a place (上蒋村, 江南街道): a place is no subject."""
+    if not phrase:
+        return False
+    suffixes = tuple(lex.places.get("admin_suffixes", ())) or ("村", "镇", "乡", "街道", "社区", "区", "县", "市", "省")
+    words = tagged(lex, phrase)
+    return all(t in ("ns", "nr", "nrfg", "nrt") or w.endswith(suffixes) for w, t in words)
+
+
+def _skipper(lex: Lexicon):
+    """A function that drops quantities written at the start of a stretch of text."""
+    from .numbers import find_quantities as fq
+
+    def skip(s: str) -> str:
+        while True:
+            s2 = s.lstrip("的共约达和及、")
+            qs = fq(s2[:24], lex) if s2[:1].isdigit() or s2[:1] in "一二两三四五六七八九十百千万" else []
+            if qs and qs[0].start == 0:
+                s = s2[qs[0].end:]
+                continue
+            return s2
+    return skip
+
+
+def _completed_object(text: str, q: Quantity, lex: Lexicon) -> str:
+    """What a duration or a rate was spent on: 7天完成14幢房屋全部签约 -> 房屋全部签约,
+    已100%完成丈量任务 -> 丈量任务.
+    """
+    m = _COMPLETE_RE.match(text, q.end)
+    if not m:
+        return ""
+    seg_end = m.end()
+    while seg_end < len(text) and text[seg_end] not in "，,。；;！？!?\n" and seg_end - m.end() < 60:
+        seg_end += 1
+    seg = text[m.end():seg_end]
+    first = seg.split("、", 1)[0]
+    if "、" in seg and not any(c.isdigit() for c in first):
+        # 完成十里山、新建、蒋家四个区块13000平方米主体建设: the head ends the list
+        phrase, _, _ = subject_before(seg, lex)
+        return phrase
+    phrase, _ = subject_after(seg, lex, _skipper(lex), verbal=True)
+    return phrase
+
+
+_COMPLETE_RE = regex.compile(r"(?:时间|的时间|之内|内)?(?:就|即|便|已|均|全部)?(?:完成|建成|实现|办结|解决)了?")
+
+
+def _previous_object(text: str, end: int, lex: Lexicon) -> str:
+    """The noun phrase that ends the previous clause: 荣获省级引领性农村社区,全县3家."""
+    lo, _ = clause_bounds(text, end - 1, end)
+    clause = text[lo:end].strip("“”\"'‘’")
+    if not clause:
+        return ""
+    phrase, _, _ = subject_before(clause, lex)
+    return phrase

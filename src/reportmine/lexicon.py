@@ -71,6 +71,11 @@ class Lexicon:
     change_level: tuple
     fillers: frozenset
     lead_verbs: frozenset
+    scope_words: frozenset
+    cn_min_value: float
+    cn_digits_only_units: frozenset
+    cn_examples: tuple
+    cn_counter: tuple
     range_joiners: tuple
     rules: tuple                     # ExclusionRule, ...
     idioms: tuple
@@ -144,6 +149,8 @@ class _Builder:
         self.level: list = []
         self.fillers: set = set()
         self.lead_verbs: set = set()
+        self.scope_words: set = set()
+        self.cn: dict = {"min_value": 2.0, "units": set(), "examples": [], "counter": []}
         self.joiners: list = []
         self.rules: dict[str, ExclusionRule] = {}
         self.idioms: list = []
@@ -211,6 +218,7 @@ class _Builder:
         subj = data.get("subject", {})
         self.fillers |= set(_str_list(subj.get("fillers", []), path, "[subject] field 'fillers'"))
         self.lead_verbs |= set(_str_list(subj.get("lead_verbs", []), path, "[subject] field 'lead_verbs'"))
+        self.scope_words |= set(_str_list(subj.get("scope_words", []), path, "[subject] field 'scope_words'"))
         self.joiners += _str_list(data.get("range", {}).get("joiners", []), path, "[range] field 'joiners'")
 
     def add_exclusions(self, path: Path) -> None:
@@ -232,6 +240,13 @@ class _Builder:
                 path.name,
             )
         self.idioms += _str_list(data.get("idioms", {}).get("words", []), path, "[idioms] field 'words'")
+        cn = data.get("chinese_numerals", {})
+        if "min_value" in cn:
+            _need(isinstance(cn["min_value"], (int, float)), path, "[chinese_numerals] field 'min_value'", "must be a number")
+            self.cn["min_value"] = float(cn["min_value"])
+        self.cn["units"] |= set(_str_list(cn.get("digits_only_units", []), path, "[chinese_numerals] field 'digits_only_units'"))
+        self.cn["examples"] += _str_list(cn.get("examples", []), path, "[chinese_numerals] field 'examples'")
+        self.cn["counter"] += _str_list(cn.get("counter", []), path, "[chinese_numerals] field 'counter'")
 
     def add_places(self, path: Path) -> None:
         data = _read_toml(path)
@@ -299,6 +314,11 @@ class _Builder:
             change_level=tuple(dict.fromkeys(self.level)),
             fillers=frozenset(self.fillers),
             lead_verbs=frozenset(self.lead_verbs),
+            scope_words=frozenset(self.scope_words),
+            cn_min_value=self.cn["min_value"],
+            cn_digits_only_units=frozenset(self.cn["units"]),
+            cn_examples=tuple(self.cn["examples"]),
+            cn_counter=tuple(self.cn["counter"]),
             range_joiners=tuple(dict.fromkeys(self.joiners)),
             rules=rules,
             idioms=idioms,
