@@ -53,19 +53,25 @@ class Mention:
         return self.quantity.unit
 
 
-def excluded_spans(text: str, lex: Lexicon) -> list[tuple[int, int]]:
+def excluded_spans(text: str, lex: Lexicon, near: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """Sorted, merged spans of text that no indicator may overlap.
+
+    With `near` (spans of candidate numbers), rules run only over windows
+    around them: the rules decide about numbers, so text far from any number
+    need not be scanned.
 
     >>> excluded_spans("2023年以来,完成签约212户", load_lexicon())
     [(0, 5)]
     """
+    windows = _windows(near, len(text)) if near is not None else [(0, len(text))]
     spans = []
-    for rule in lex.rules:
-        for m in rule.pattern.finditer(text):
-            if m.end() > m.start():
-                spans.append((m.start(), m.end()))
-    if lex.idiom_regex is not None:
-        spans.extend((m.start(), m.end()) for m in lex.idiom_regex.finditer(text))
+    for lo, hi in windows:
+        for rule in lex.rules:
+            for m in rule.pattern.finditer(text, lo, hi):
+                if m.end() > m.start():
+                    spans.append((m.start(), m.end()))
+        if lex.idiom_regex is not None:
+            spans.extend((m.start(), m.end()) for m in lex.idiom_regex.finditer(text, lo, hi))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -75,6 +81,20 @@ def excluded_spans(text: str, lex: Lexicon) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
+
+
+WINDOW_BEFORE, WINDOW_AFTER = 60, 30
+
+
+def _windows(near: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(near):
+        lo, hi = max(0, s - WINDOW_BEFORE), min(n, e + WINDOW_AFTER)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
@@ -256,7 +276,7 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
     quantities = find_quantities(text, lex)
     if not quantities:
         return []
-    spans = excluded_spans(text, lex)
+    spans = excluded_spans(text, lex, [(q.start, q.end) for q in quantities])
     starts = [s for s, _ in spans]
     sentences = split_sentences(text)
     out: list[Mention] = []
@@ -271,6 +291,9 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
         prev_end = out[-1].quantity.end if out else -1
         subject = pick_subject(text, q, lo, hi, lex, prev_end)
         change = find_change(text, q, lo, lex)
+        if not change and q.category == "rate" and out and out[-1].sentence_start == sent.start \
+                and out[-1].change and text[out[-1].quantity.end:q.start].strip() in _LIST_JOINERS:
+            change = out[-1].change      # 分别增长5.1%和6.8%
         if not subject and out and out[-1].sentence_start == sent.start:
             subject = out[-1].subject
         out.append(Mention(q, subject, change, sent.text, sent.start))
@@ -286,6 +309,9 @@ def _check_pre_word(text: str, q: Quantity, lex: Lexicon) -> Quantity:
         return q
     return replace(q, start=q.start + n, raw=q.raw[n:], pre_word="",
                    qualifier="exact" if q.pre_applied else q.qualifier, pre_applied=False)
+
+
+_LIST_JOINERS = ("和", "、", "及", "与", ",", "，", "以及", "和增长", "、增长")
 
 
 def _previous_end(out: list[Mention], sent_start: int) -> int:
@@ -305,14 +331,11 @@ def pick_subject(text: str, q: Quantity, lo: int, hi: int, lex: Lexicon, prev_en
     duration 完成 [object]     7天完成14幢房屋全部签约          -> the object
     全县N家 (a scope)          ...荣获省级引领性农村社区,全县3家 -> the object before
     """
-    nstart = _numeral_start(q, text)
-    before_text = text[lo:nstart]
-    for w in sorted(lex.qualifier_before, key=len, reverse=True):
-        if before_text.endswith(w):
-            before_text = before_text[: -len(w)]
-            break
+    # q.start already includes a qualifier word (约, 超过) when it is one
+    before_text = text[lo:q.start]
     before, imm, imm_tag = subject_before(before_text, lex) if before_text else ("", "", "")
-    if before in lex.scope_words:
+    scoped = before in lex.scope_words
+    if scoped:
         before = ""
     skip = _skipper(lex)
     # the stop after the clause goes along: a 、 there shows a list
@@ -336,7 +359,7 @@ def pick_subject(text: str, q: Quantity, lo: int, hi: int, lex: Lexicon, prev_en
     if prefer_after and after_verb and before:
         prefer_after = False
     subject = after if prefer_after else (before or after)
-    if not subject and text[lo - 1:lo] in "，,;；" :
+    if not subject and scoped and text[lo - 1:lo] in "，,;；":
         subject = _previous_object(text, lo - 1, lex)
     return subject
 

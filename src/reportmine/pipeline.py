@@ -39,24 +39,30 @@ def detect_script(raw_text: str) -> str:
     >>> detect_script("豐澤區"), detect_script("丰泽区"), detect_script("abc")
     ('traditional', 'simplified', '')
     """
-    trad = traditional_chars()
-    han = t = 0
-    for c in raw_text:
-        if "\u4e00" <= c <= "\u9fff":
-            han += 1
-            if c in trad:
-                t += 1
+    han = len(_HAN_RE.findall(raw_text))
     if not han:
         return ""
+    t = len(raw_text) - len(raw_text.translate(_drop_table("trad")))
     if t == 0:
         return "simplified"
-    simp = _simplified_only()
-    s = sum(1 for c in raw_text if c in simp)
+    s = len(raw_text) - len(raw_text.translate(_drop_table("simp")))
     if s == 0 or t >= 0.9 * (t + s):
         return "traditional"
     if t <= 0.1 * (t + s):
         return "simplified"
     return "mixed"
+
+
+_HAN_RE = __import__("regex").compile(r"\p{Han}")
+_TABLES: dict = {}
+
+
+def _drop_table(kind: str) -> dict:
+    """str.translate tables that delete traditional-only or simplified-only characters."""
+    if kind not in _TABLES:
+        chars = traditional_chars() if kind == "trad" else _simplified_only()
+        _TABLES[kind] = {ord(c): None for c in chars}
+    return _TABLES[kind]
 
 
 def _simplified_only() -> frozenset:
@@ -141,16 +147,42 @@ def indicator_rows(doc: Document, lex: Lexicon) -> list[dict]:
     return rows
 
 
+TERM_JOINERS = frozenset("·.-+&")
+
+
+def is_term(word: str, stopwords: frozenset = frozenset()) -> bool:
+    """A word worth counting: two characters or more, with a letter (Chinese
+    or Latin), made of letters and digits only, and not a stopword.
+
+    >>> [w for w in ["签约率", "的", "212", "42.8%", "GDP", "，", "PM2.5", "工作"] if is_term(w, frozenset({"工作"}))]
+    ['签约率', 'GDP', 'PM2.5']
+    """
+    if len(word) < 2 or word in stopwords:
+        return False
+    if not any(c.isalpha() for c in word):
+        return False
+    return all(c.isalnum() or c in TERM_JOINERS for c in word)
+
+
 def term_rows(doc: Document, lex: Lexicon, top: int = 0) -> list[dict]:
-    """Per document: jieba terms with counts, stopwords and punctuation dropped."""
+    """Per document: jieba terms with counts, most frequent first (ties in
+    character order), stopwords, numbers and punctuation dropped.
+
+    jieba runs with the lexicon's domain words and without its HMM guesser,
+    so the terms are dictionary words and the same text always gives the
+    same terms; words jieba should keep whole go in domain_words.txt.
+
+    >>> from reportmine.lexicon import load_lexicon
+    >>> term_rows(Document("d", "d", text="签约率达76%，签约率提升"), load_lexicon())[0]
+    {'doc_id': 'd', 'term': '签约率', 'count': 2}
+    """
     from .segment import tokens
 
     counts: Counter = Counter()
     for _s, _e, w in tokens(lex, doc.text, hmm=False):
         w = w.strip()
-        if len(w) < 2 or w in lex.stopwords or not any("\u4e00" <= c <= "\u9fff" for c in w):
-            continue
-        counts[w] += 1
+        if is_term(w, lex.stopwords):
+            counts[w] += 1
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if top:
         items = items[:top]

@@ -1,0 +1,67 @@
+"""The segmenter: rjieba must give jieba's own words and tags (HMM off)."""
+from pathlib import Path
+
+import pytest
+import regex
+
+from reportmine.normalize import normalize_text
+from reportmine.segment import clause_bounds, sentence_at, split_sentences, tagged, tokens
+
+SAMPLES = Path(__file__).parent.parent / "samples"
+
+
+def _jieba_tagger(lex):
+    jieba = pytest.importorskip("jieba")
+    import jieba.posseg
+
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    for word, freq, tag in lex.domain_words:
+        tk.add_word(word, freq, tag)
+    return jieba.posseg.POSTokenizer(tk)
+
+
+def test_rjieba_gives_jiebas_words_and_tags(lex):
+    pos = _jieba_tagger(lex)
+    tags = {w: t for w, _f, t in lex.domain_words if t}
+    text = "".join(normalize_text(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.txt")))
+    clauses = [c for c in regex.split(r"[，,。；;：:、\n]", text) if c.strip()]
+    assert len(clauses) > 500
+    for clause in clauses:
+        expected = []
+        for p in pos.cut(clause, HMM=False):
+            t = tags.get(p.word, p.flag)
+            if t == "eng" and p.word.replace(".", "", 1).isdigit():
+                t = "m"
+            expected.append((p.word, t))
+        assert tagged(lex, clause) == expected, clause
+
+
+def test_tokens_carry_offsets(lex):
+    text = "完成签约212户集体土地"
+    toks = tokens(lex, text, offset=10)
+    assert [w for _, _, w in toks] == ["完成", "签约", "212", "户", "集体土地"]
+    assert all(text[s - 10:e - 10] == w for s, e, w in toks)
+
+
+def test_domain_words_stay_whole(lex):
+    assert "签约率" in [w for w, _ in tagged(lex, "集体土地幢房签约率达76%")]
+    assert "一般公共预算总收入" in [w for w, _ in tagged(lex, "一般公共预算总收入完成16915万元")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("完成签约212户。签约率达76%", ["完成签约212户。", "签约率达76%"]),
+    ("一是攻项目;二是扩投资\n三是抓招商", ["一是攻项目;", "二是扩投资\n", "三是抓招商"]),
+    ("他说:“签约都完成了。”然后", ["他说:“签约都完成了。”", "然后"]),
+])
+def test_split_sentences(text, expected):
+    sents = split_sentences(text)
+    assert [s.text for s in sents] == expected
+    assert all(text[s.start:s.end] == s.text for s in sents)
+    assert sentence_at(sents, len(text) - 1).text == expected[-1]
+
+
+def test_clause_bounds_stop_at_punctuation():
+    text = "其中,建安投资完成151384万元,比增61.7%"
+    lo, hi = clause_bounds(text, 9, 17)
+    assert text[lo:hi] == "建安投资完成151384万元"
