@@ -1,0 +1,330 @@
+"""Documents through worker processes, results back in input order.
+
+    sources (in order) -> batches -> N workers (read + process_source) -> results (same order)
+
+Each worker loads the lexicons and jieba once and then reads and processes
+the documents it is sent. The parent keeps a bounded window of documents in
+flight and hands results on in input order as soon as they are ready, so
+memory stays flat however many documents there are, and the output is the
+same with 1 or N workers.
+
+A document that takes longer than the time limit becomes a `timeout` row:
+its worker is killed and replaced, and the batch goes on. A worker that dies
+(killed from outside, out of memory) is replaced and its document retried
+once, then reported as `failed`.
+
+>>> from reportmine.model import Source
+>>> spec = WorkSpec()
+>>> [o.result.document["status"] for o in map_sources([Source("a", "a", text="完成签约212户")], spec, jobs=1)]
+['ok']
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+
+from .lexicon import Lexicon, load_lexicon
+from .model import DocResult, DocStatus, Source
+from .pipeline import Options, failed, process_source
+from .read import DEFAULT_MAX_BYTES, load_source
+
+# Documents handed to a worker at once: enough to keep it busy between two
+# round trips, few enough that a timeout or a crash redoes little.
+BATCH = 4
+# Documents in flight per worker (sent and not yet written out). This bounds
+# the memory of the parent: at most jobs * WINDOW_PER_JOB results wait for an
+# earlier, slower document.
+WINDOW_PER_JOB = 32
+# How often a worker with nothing to do checks that its parent is alive.
+PARENT_CHECK_SECONDS = 1.0
+
+TIMEOUT_ERROR = "took longer than --doc-timeout {seconds:g} s"
+DIED_ERROR = "the worker process reading it died ({how}); retried once"
+
+
+@dataclass(frozen=True)
+class WorkSpec:
+    """What every worker needs to process a document (picklable, small)."""
+
+    lexicons: tuple = ()          # extra lexicon folders, as given to load_lexicon
+    options: Options = field(default_factory=Options)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    digest: bool = False          # compute the content hash (for --state)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One processed input: its result and what was read to make it."""
+
+    result: DocResult
+    nbytes: int = 0               # bytes read (or text size of a corpus record)
+    size: int = 0                 # file size and mtime as seen when reading
+    mtime: float = 0.0
+    sha256: str = ""              # content hash when WorkSpec.digest, else ''
+    read_at: float = 0.0          # when it was read (seconds since the epoch)
+
+
+def content_hash(src: Source) -> str:
+    """sha256 of what a source holds: the bytes of a file, the UTF-8 of a record.
+
+    >>> content_hash(Source("a", "a", data=b"abc"))[:12]
+    'ba7816bf8f01'
+    """
+    if src.data is not None:
+        return hashlib.sha256(src.data).hexdigest()
+    if src.text is not None:
+        return hashlib.sha256(src.text.encode("utf-8", "surrogatepass")).hexdigest()
+    return ""
+
+
+def process_ref(src: Source, lex: Lexicon, spec: WorkSpec) -> Outcome:
+    """Read a source (a file reference is read here, in the worker) and process it.
+
+    >>> process_ref(Source("a", "a", text="完成签约212户"), load_lexicon(), WorkSpec()).result.indicators[0]["value"]
+    212
+    """
+    read_at = time.time()
+    loaded = load_source(src, spec.max_bytes)
+    result = process_source(loaded, lex, spec.options)
+    if loaded.data is not None:
+        nbytes = len(loaded.data)
+    elif loaded.text is not None:
+        nbytes = loaded.size or len(loaded.text.encode("utf-8", "surrogatepass"))
+    else:
+        nbytes = 0
+    sha = content_hash(loaded) if spec.digest else ""
+    return Outcome(result, nbytes, loaded.size, loaded.mtime, sha, read_at)
+
+
+def timeout_outcome(src: Source, seconds: float) -> Outcome:
+    return Outcome(failed(src, DocStatus.TIMEOUT, TIMEOUT_ERROR.format(seconds=seconds)))
+
+
+def died_outcome(src: Source, how: str) -> Outcome:
+    return Outcome(failed(src, DocStatus.FAILED, DIED_ERROR.format(how=how)))
+
+
+def default_jobs() -> int:
+    """The cores this process may use (cgroup/affinity aware where the OS says)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def warm_worker(spec: WorkSpec) -> Lexicon:
+    """Load the lexicons and jieba now, once per process."""
+    from .segment import warm
+
+    lex = load_lexicon(spec.lexicons)
+    warm(lex)
+    return lex
+
+
+# -- the worker process ------------------------------------------------------
+
+def _worker_main(conn, spec: WorkSpec, parent_pid: int) -> None:
+    """Loop: receive a batch, send one message per processed document."""
+    import resource
+    import signal
+
+    # Ctrl-C reaches the whole process group: the parent decides what to do.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        lex = warm_worker(spec)
+        conn.send(("ready", os.getpid()))
+        while True:
+            if not conn.poll(PARENT_CHECK_SECONDS):
+                if os.getppid() != parent_pid:
+                    return          # the parent is gone (killed): stop quietly
+                continue
+            batch = conn.recv()
+            if batch is None:
+                break
+            for seq, src in batch:
+                conn.send(("done", seq, process_ref(src, lex, spec)))
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        conn.send(("bye", peak_kb))
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        pass
+
+
+class _Worker:
+    """One worker process and the batch it is working on."""
+
+    def __init__(self, ctx, spec: WorkSpec) -> None:
+        parent_conn, child_conn = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child_conn, spec, os.getpid()), daemon=True)
+        self.proc.start()
+        child_conn.close()
+        self.conn = parent_conn
+        self.ready = False
+        self.batch: deque = deque()        # (seq, src) sent and not yet answered
+        self.since = 0.0                   # when its current document started
+
+    def send(self, batch: list) -> None:
+        self.batch.extend(batch)
+        self.since = time.monotonic()
+        self.conn.send(batch)
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
+        self.conn.close()
+
+
+def _context():
+    """fork where it is safe and cheap (Linux): workers share the parent's loaded
+    lexicons and jieba dictionary copy-on-write; spawn elsewhere."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+@dataclass
+class PoolStats:
+    """What the workers reported: peak memory of each (KiB), replacements."""
+
+    worker_peak_kb: list = field(default_factory=list)
+    replaced: int = 0
+
+
+def map_sources(sources: Iterable[Source], spec: WorkSpec, jobs: int = 1, doc_timeout: float = 0.0,
+                stats: PoolStats | None = None, tick=None) -> Iterator[Outcome]:
+    """Outcomes of `sources`, in their order.
+
+    jobs == 1 without a time limit runs in this process; otherwise `jobs`
+    worker processes do the work. `tick`, if given, is called about every
+    0.2 s while waiting (progress display refresh).
+    """
+    if jobs <= 1 and not doc_timeout:
+        lex = warm_worker(spec)
+        for src in sources:
+            yield process_ref(src, lex, spec)
+        return
+    yield from _pool_map(iter(sources), spec, max(1, jobs), doc_timeout, stats or PoolStats(), tick)
+
+
+def _pool_map(sources: Iterator[Source], spec: WorkSpec, jobs: int, doc_timeout: float,
+              stats: PoolStats, tick) -> Iterator[Outcome]:
+    ctx = _context()
+    if ctx.get_start_method() == "fork":
+        warm_worker(spec)   # loaded once here, shared by every forked worker
+    window = jobs * WINDOW_PER_JOB
+    pending: deque = deque()               # (seq, src) to send, lowest seq first
+    done: dict[int, Outcome] = {}
+    attempts: dict[int, int] = {}
+    next_seq = 0                           # next seq to take from `sources`
+    next_out = 0                           # next seq to hand on
+    exhausted = False
+    workers: list[_Worker] = []
+
+    def refill() -> None:
+        nonlocal next_seq, exhausted
+        while not exhausted and next_seq - next_out < window:
+            src = next(sources, None)
+            if src is None:
+                exhausted = True
+                return
+            pending.append((next_seq, src))
+            next_seq += 1
+
+    def replace(w: _Worker, first: Outcome | None, how: str) -> None:
+        """Kill `w`; its current document gets `first` (or a retry); the rest go back."""
+        w.kill()
+        workers.remove(w)
+        stats.replaced += 1
+        back = list(w.batch)
+        if back:
+            seq, src = back[0]
+            if first is None:
+                attempts[seq] = attempts.get(seq, 0) + 1
+                if attempts[seq] > 1:
+                    first = died_outcome(src, how)
+            if first is not None:
+                done[seq] = first
+                back = back[1:]
+        pending.extendleft(reversed(back))
+
+    try:
+        refill()
+        while pending or any(w.batch for w in workers) or next_out < next_seq:
+            # hand on everything that is ready, in order
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+                refill()
+            if not pending and not any(w.batch for w in workers):
+                continue
+            wanted = min(jobs, len(workers) + len(pending))
+            while len(workers) < wanted:
+                workers.append(_Worker(ctx, spec))
+            for w in workers:
+                if w.ready and not w.batch and pending:
+                    w.send([pending.popleft() for _ in range(min(BATCH, len(pending)))])
+            now = time.monotonic()
+            wait_for = 0.2
+            if doc_timeout:
+                for w in workers:
+                    if w.batch:
+                        wait_for = min(wait_for, max(0.0, w.since + doc_timeout - now))
+            ready = wait([w.conn for w in workers] + [w.proc.sentinel for w in workers], timeout=wait_for)
+            for w in list(workers):
+                if w.conn in ready:
+                    try:
+                        while w.conn.poll():
+                            msg = w.conn.recv()
+                            if msg[0] == "ready":
+                                w.ready = True
+                            elif msg[0] == "done":
+                                seq = w.batch.popleft()[0]
+                                done[seq] = msg[2]
+                                w.since = time.monotonic()
+                    except (EOFError, OSError):
+                        replace(w, None, _how(w))
+                        continue
+                if w.proc.sentinel in ready and w in workers and not w.conn.poll():
+                    replace(w, None, _how(w))
+            if doc_timeout:
+                now = time.monotonic()
+                for w in list(workers):
+                    if w.batch and now - w.since > doc_timeout:
+                        replace(w, timeout_outcome(w.batch[0][1], doc_timeout), "timeout")
+            if tick is not None:
+                tick()
+    finally:
+        for w in workers:
+            try:
+                w.conn.send(None)
+            except OSError:
+                pass
+        deadline = time.monotonic() + 2.0
+        for w in workers:
+            try:
+                while w.conn.poll(max(0.0, deadline - time.monotonic())):
+                    msg = w.conn.recv()
+                    if msg[0] == "bye":
+                        stats.worker_peak_kb.append(msg[1])
+                        break
+            except (EOFError, OSError):
+                pass
+            w.proc.join(max(0.0, deadline - time.monotonic()))
+            w.kill()
+
+
+def _how(w: _Worker) -> str:
+    code = w.proc.exitcode
+    if code is None:
+        return "lost contact"
+    if code < 0:
+        return f"signal {-code}"
+    return f"exit code {code}"
