@@ -154,25 +154,86 @@ def iter_sources(
 
 
 def read_corpus(path: Path, text_field: str, id_field: str, prefix: str = "") -> Iterator[Source]:
-    """A .jsonl or .csv file with one article per record."""
+    """A .jsonl or .csv file with one article per record.
+
+    >>> import tempfile; p = Path(tempfile.mkdtemp()) / "x.jsonl"; _ = p.write_text('{"id": "a", "text": "212户"}')
+    >>> [(s.doc_id, s.text) for s in read_corpus(p, "text", "id")]
+    [('a', '212户')]
+    """
+    name = prefix or clean_name(path.stem)
     try:
         data = path.read_bytes()
     except OSError as e:
-        yield Source(prefix or clean_name(path.stem), clean_name(str(path)),
-                     status=DocStatus.UNREADABLE, error=_error_text(e))
+        yield Source(name, clean_name(str(path)), status=DocStatus.UNREADABLE, error=_error_text(e))
         return
     fmt = "csv" if path.suffix.lower() == ".csv" else "jsonl"
-    yield from read_corpus_bytes(data, clean_name(str(path)), fmt, text_field, id_field)
+    yield from read_corpus_bytes(data, clean_name(str(path)), fmt, text_field, id_field, name=name)
 
 
-def read_corpus_bytes(data: bytes, shown: str, fmt: str, text_field: str, id_field: str) -> Iterator[Source]:
-    """Records of a JSONL or CSV export; `fmt` 'stdin' sniffs which one it is."""
-    text = data.decode("utf-8-sig", errors="replace")
+# Columns of the documents table that reportmine computes; a record field of
+# the same name is kept as record_<name> so it cannot overwrite them.
+COMPUTED_FIELDS = ("doc_id", "path", "encoding", "script", "chars", "indicators", "status", "error")
+# Columns reportmine guesses from the text; a non-empty record field wins.
+GUESSED_FIELDS = ("title", "date", "publisher", "place")
+
+
+def _decode_corpus(data: bytes) -> str:
+    from .decode import decode_bytes
+
+    try:
+        text, _encoding = decode_bytes(data)
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+    return text.lstrip("\ufeff")
+
+
+def sniff_corpus(text: str, text_field: str) -> str:
+    """What stdin holds: 'jsonl', 'json' (an array of records), 'csv' (a
+    header naming the text field) or 'text' (one article).
+
+    >>> sniff_corpus('{"text": "a"}', "text"), sniff_corpus("id,text\\n1,a", "text"), sniff_corpus("完成签约212户", "text")
+    ('jsonl', 'csv', 'text')
+    """
+    head = text.lstrip()[:1]
+    if head == "{":
+        return "jsonl"
+    if head == "[":
+        return "json"
+    first = text.split("\n", 1)[0]
+    try:
+        header = next(csv.reader([first]), [])
+    except csv.Error:
+        header = []
+    return "csv" if text_field in (h.strip() for h in header) else "text"
+
+
+def read_corpus_bytes(data: bytes, shown: str, fmt: str, text_field: str, id_field: str,
+                      name: str | None = None) -> Iterator[Source]:
+    """Records of a JSONL, JSON-array or CSV export; `fmt` 'stdin' sniffs which
+    one it is, and stdin that is none of them is one article.
+
+    Every record becomes one Source, a broken one too (status unreadable,
+    with its line number), so nothing in the corpus goes missing.
+
+    >>> [s.doc_id for s in read_corpus_bytes(b'{"id": 7, "text": "a"}\\n{"text": "b"}', "x.jsonl", "jsonl", "text", "id")]
+    ['7', 'x/2']
+    """
+    if name is None:
+        name = "stdin" if shown == "-" else clean_name(Path(shown).stem)
+    text = _decode_corpus(data)
     if fmt == "stdin":
-        first = text.lstrip()[:1]
-        fmt = "jsonl" if first in ("{", "") else "csv"
-    if fmt == "jsonl":
-        for n, line in enumerate(text.splitlines(), 1):
+        fmt = sniff_corpus(text, text_field)
+        if fmt == "text":
+            yield Source("stdin", shown, data=data, size=len(data))
+            return
+    if fmt == "jsonl" and text.lstrip()[:1] == "[":
+        fmt = "json"
+    if fmt == "json":
+        yield from _json_array_records(text, shown, name, text_field, id_field)
+    elif fmt == "jsonl":
+        # JSON strings may hold U+2028 and other characters that
+        # str.splitlines() takes for line ends: split on LF only
+        for n, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             try:
@@ -180,24 +241,92 @@ def read_corpus_bytes(data: bytes, shown: str, fmt: str, text_field: str, id_fie
                 if not isinstance(rec, dict):
                     raise ValueError("a record must be a JSON object")
             except ValueError as e:
-                yield Source(f"line{n}", f"{shown}:{n}", status=DocStatus.UNREADABLE,
+                yield Source(f"{name}/{n}", f"{shown}:{n}", status=DocStatus.UNREADABLE,
                              error=f"line {n}: not a JSON record: {e}")
                 continue
-            yield _record_source(rec, n, shown, text_field, id_field)
+            yield _record_source(rec, n, shown, text_field, id_field, name)
     else:
-        try:
-            reader = csv.DictReader(io.StringIO(text, newline=""))
-            for n, rec in enumerate(reader, 2):
-                yield _record_source(rec, n, shown, text_field, id_field)
-        except csv.Error as e:
-            yield Source(f"{shown}", shown, status=DocStatus.UNREADABLE, error=f"CSV: {e}")
+        yield from _csv_records(text, shown, name, text_field, id_field)
 
 
-def _record_source(rec: dict, n: int, shown: str, text_field: str, id_field: str) -> Source:
-    doc_id = str(rec.get(id_field) or f"record{n}")
-    meta = tuple((str(k), "" if v is None else str(v)) for k, v in rec.items() if k not in (text_field, id_field))
+def _json_array_records(text: str, shown: str, name: str, text_field: str, id_field: str) -> Iterator[Source]:
+    try:
+        records = json.loads(text)
+        if not isinstance(records, list):
+            raise ValueError("expected an array of records")
+    except ValueError as e:
+        yield Source(name, shown, status=DocStatus.UNREADABLE, error=f"not a JSON array of records: {e}")
+        return
+    for n, rec in enumerate(records, 1):
+        if not isinstance(rec, dict):
+            yield Source(f"{name}/{n}", f"{shown}#{n}", status=DocStatus.UNREADABLE,
+                         error=f"record {n}: a record must be a JSON object")
+            continue
+        yield _record_source(rec, n, shown, text_field, id_field, name, sep="#")
+
+
+def _csv_records(text: str, shown: str, name: str, text_field: str, id_field: str) -> Iterator[Source]:
+    # an article is often longer than the csv module's default field limit (128 KiB)
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    n = 1
+    try:
+        for rec in reader:
+            n = reader.line_num
+            rec.pop(None, None)      # cells beyond the header
+            yield _record_source(rec, n, shown, text_field, id_field, name)
+    except csv.Error as e:
+        yield Source(f"{name}/{reader.line_num}", f"{shown}:{reader.line_num}", status=DocStatus.UNREADABLE,
+                     error=f"line {reader.line_num}: CSV: {e}; the records after it are not read")
+
+
+def _meta_value(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _record_meta(rec: dict, text_field: str, id_field: str) -> tuple[tuple[str, str], ...]:
+    """The record's other fields, for the documents table.
+
+    >>> _record_meta({"id": 1, "text": "a", "status": "draft", "url": "u", "title": ""}, "text", "id")
+    (('record_status', 'draft'), ('url', 'u'))
+    """
+    out = []
+    for k, v in rec.items():
+        k = str(k)
+        if k in (text_field, id_field):
+            continue
+        v = _meta_value(v)
+        if k in COMPUTED_FIELDS:
+            k = f"record_{k}"
+        elif k in GUESSED_FIELDS and not v.strip():
+            continue
+        out.append((k, v))
+    return tuple(out)
+
+
+def _record_source(rec: dict, n: int, shown: str, text_field: str, id_field: str,
+                   name: str = "record", sep: str = ":") -> Source:
+    """One corpus record; `n` is its line (JSONL, CSV) or its position (JSON array).
+
+    >>> _record_source({"id": 0, "text": "212户", "url": "u"}, 3, "x.jsonl", "text", "id", "x").doc_id
+    '0'
+    """
+    ident = rec.get(id_field)
+    ident = "" if ident is None else _meta_value(ident).strip()
+    doc_id = ident or f"{name}/{n}"
+    meta = _record_meta(rec, text_field, id_field)
+    where = f"{shown}{sep}{n}"
     value = rec.get(text_field)
     if value is None:
-        return Source(doc_id, f"{shown}:{n}", status=DocStatus.UNREADABLE,
-                      error=f"record has no field {text_field!r}", meta=meta)
-    return Source(doc_id, f"{shown}:{n}", text=str(value), size=len(str(value).encode()), meta=meta)
+        fields = ", ".join(str(k) for k in rec) or "none"
+        return Source(doc_id, where, status=DocStatus.UNREADABLE, meta=meta,
+                      error=f"record has no field {text_field!r} (its fields: {fields}); choose one with --text-field")
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        text = "\n".join(value)     # an article given as a list of paragraphs
+    else:
+        text = _meta_value(value)
+    return Source(doc_id, where, text=text, size=len(text.encode("utf-8", "surrogatepass")), meta=meta)
