@@ -13,6 +13,7 @@ word lists): nothing in them is ever executed.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -101,14 +102,96 @@ def _read_toml(path: Path) -> dict:
         with open(path, "rb") as f:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as e:
-        raise LexiconError(f"{path}: {e}") from None
+        m = _TOML_LINE.search(str(e))
+        where = f"{path}:{m.group(1)}" if m else str(path)
+        raise LexiconError(f"{where}: TOML syntax: {e}") from None
     except OSError as e:
         raise LexiconError(f"{path}: cannot read: {e.strerror or e}") from None
 
 
+_TOML_LINE = re.compile(r"at line (\d+)")
+_WHERE_ARRAY = re.compile(r"^\[\[([^\]]+)\]\] (?:#(\d+)|(\S+))(?: field '([^'.]+))?")
+_WHERE_TABLE = re.compile(r"^\[([^\]]+)\](?: field '([^'.]+)| '([^']*)'| \"([^\"]*)\")?")
+_WHERE_LINE = re.compile(r"^line (\d+)")
+_WHERE_FIELD = re.compile(r"^field '([^'.]+)'")
+_HEADER = re.compile(r"^\s*\[")
+
+
+def _key_line(lines: list[str], lo: int, hi: int, key: str) -> int | None:
+    pat = re.compile(r"""^\s*(?:"{0}"|'{0}'|{0})\s*=""".format(re.escape(key)))
+    for n in range(lo, hi):
+        if pat.match(lines[n]):
+            return n + 1
+    return None
+
+
+def _block_end(lines: list[str], start: int) -> int:
+    return next((n for n in range(start + 1, len(lines)) if _HEADER.match(lines[n])), len(lines))
+
+
+def locate(text: str, where: str) -> int | None:
+    """The 1-based line of the entry and field an error message names.
+
+    `where` is the loader's own description of the place: "[[unit]] #2 field
+    'factor'", "[[rule]] year field 'pattern'", "[qualifier.before] '约'",
+    "[change] field 'up'" or "line 7".
+
+    >>> locate('[[unit]]\\nsurface = ["户"]\\n[[unit]]\\nsurface = ["亩"]\\nfactor = -1\\n', "[[unit]] 亩 field 'factor'")
+    5
+    """
+    lines = text.splitlines()
+    m = _WHERE_LINE.match(where)
+    if m:
+        return int(m.group(1))
+    m = _WHERE_FIELD.match(where)
+    if m:
+        return _key_line(lines, 0, _block_end(lines, -1), m.group(1))
+    m = _WHERE_ARRAY.match(where)
+    if m:
+        table, index, name, key = m.groups()
+        head = re.compile(r"^\s*\[\[\s*{}\s*\]\]".format(re.escape(table)))
+        starts = [n for n, line in enumerate(lines) if head.match(line)]
+        if index is not None:
+            starts = starts[int(index) - 1:int(index)]
+        else:
+            quoted = (f'"{name}"', f"'{name}'")
+            starts = [s for s in starts if any(q in line for line in lines[s:_block_end(lines, s)] for q in quoted)]
+        if not starts:
+            return None
+        start = starts[0]
+        found = _key_line(lines, start + 1, _block_end(lines, start), key) if key else None
+        return found or start + 1
+    m = _WHERE_TABLE.match(where)
+    if m:
+        table, field_name, word1, word2 = m.groups()
+        key = field_name or word1 or word2
+        head = re.compile(r"^\s*\[\s*{}\s*\]".format(re.escape(table)))
+        start = next((n for n, line in enumerate(lines) if head.match(line)), None)
+        if start is None:
+            # a dotted key at the top (qualifier.before."约" = ...) or a top-level table name
+            last = table.split(".")[-1]
+            return _key_line(lines, 0, len(lines), key or last) if (key or last) else None
+        if key is None:
+            return start + 1
+        return _key_line(lines, start + 1, _block_end(lines, start), key) or start + 1
+    return None
+
+
+def _fail(path: Path, where: str, msg: str) -> None:
+    """Raise the error for a bad entry, naming file, line (when found) and field."""
+    try:
+        line = locate(path.read_text(encoding="utf-8", errors="replace"), where)
+    except OSError:
+        line = None
+    if line and _WHERE_LINE.match(where):
+        raise LexiconError(f"{path}:{line}: {msg}")
+    at = f"{path}:{line}" if line else str(path)
+    raise LexiconError(f"{at}: {where}: {msg}")
+
+
 def _need(cond: bool, path: Path, where: str, msg: str) -> None:
     if not cond:
-        raise LexiconError(f"{path}: {where}: {msg}")
+        _fail(path, where, msg)
 
 
 def _str_list(value, path: Path, where: str) -> tuple:
@@ -130,6 +213,97 @@ def _read_words(path: Path) -> list[tuple[int, list[str]]]:
         if line:
             out.append((n, line.split()))
     return out
+
+
+# Tables whose keys are data (words, context names), not field names.
+DATA_KEYED = {"units.toml": ("context",), "grammar.toml": ("qualifier.before", "qualifier.inside", "qualifier.after")}
+# Fields the loader reads even when no shipped entry happens to use them.
+BASE_FIELDS = {
+    "units.toml": {"unit": [{"surface": 0, "category": 0, "unit": 0, "factor": 0, "examples": 0,
+                             "alt": {"context": 0, "category": 0, "unit": 0, "factor": 0}, "not_before": 0}]},
+    "exclusions.toml": {"rule": [{"id": 0, "pattern": 0, "examples": 0, "counter": 0}]},
+}
+
+
+def _shape(value):
+    """The field structure of parsed TOML: tables keep their keys, arrays of
+    tables become [merged entry], anything else 0.
+
+    >>> _shape({"unit": [{"a": 1}, {"b": 2}], "x": 3})
+    {'unit': [{'a': 0, 'b': 0}], 'x': 0}
+    """
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        merged: dict = {}
+        for v in value:
+            merged = _merge_shape(merged, _shape(v))
+        return [merged]
+    return 0
+
+
+def _merge_shape(a, b):
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {k: _merge_shape(a.get(k, 0), b.get(k, 0)) for k in {**a, **b}}
+    if isinstance(a, list) and isinstance(b, list):
+        return [_merge_shape(a[0], b[0])]
+    return a if a != 0 else b
+
+
+def _unknown_field(value, shape, keyed: tuple, prefix: str = "", entry: str = ""):
+    """The `where` of the first field of `value` that `shape` does not know, else None."""
+    if isinstance(value, list) and isinstance(shape, list):
+        for i, v in enumerate(value, 1):
+            if isinstance(v, dict):
+                found = _unknown_field(v, shape[0], keyed, prefix, f"[[{prefix}]] #{i}")
+                if found:
+                    return found
+        return None
+    if not (isinstance(value, dict) and isinstance(shape, dict)):
+        return None
+    if prefix in keyed:
+        merged: dict | int = 0
+        for s in shape.values():
+            merged = _merge_shape(merged, s) if merged != 0 else s
+        for k, v in value.items():
+            found = _unknown_field(v, merged, keyed, f"{prefix}.{k}", f"[{prefix}.{k}]")
+            if found:
+                return found
+        return None
+    for k, v in value.items():
+        if k not in shape:
+            if entry.startswith("[["):
+                return f"{entry} field '{k}'"
+            name = f"{prefix}.{k}" if prefix else k
+            if isinstance(v, dict):
+                return f"[{name}]"
+            if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+                return f"[[{name}]] #1"
+            return f"[{prefix}] field '{k}'" if prefix else f"field '{k}'"
+        child = f"{prefix}.{k}" if prefix else k
+        found = _unknown_field(v, shape[k], keyed, child, entry if entry.startswith("[[") else f"[{child}]")
+        if found:
+            return found
+    return None
+
+
+def _check_fields(path: Path, data: dict) -> None:
+    """A user's file may use the fields the shipped file of the same name uses
+    (so a typo such as `catgory` is refused, not silently ignored)."""
+    shipped = shipped_dir() / path.name
+    if path.name not in DATA_KEYED and path.name not in BASE_FIELDS or not shipped.is_file():
+        return
+    shape = _merge_shape(_shape(_read_toml(shipped)), BASE_FIELDS.get(path.name, {}))
+    where = _unknown_field(data, shape, DATA_KEYED.get(path.name, ()))
+    if where:
+        _fail(path, where, f"unknown name; the shipped {path.name} shows the tables and fields it may use")
+
+
+def _check_file_names(folder: Path) -> None:
+    """A user's folder holds lexicon files only: a misspelt name would be ignored."""
+    for p in sorted(folder.iterdir()):
+        if p.suffix.lower() in (".toml", ".txt") and p.name not in LEXICON_FILES:
+            raise LexiconError(f"{p}: not a lexicon file name; expected one of {', '.join(LEXICON_FILES)}")
 
 
 class _Builder:
@@ -232,7 +406,7 @@ class _Builder:
             try:
                 compiled = regex.compile(pat, regex.V0)
             except regex.error as e:
-                raise LexiconError(f"{path}: {where} field 'pattern': {e}") from None
+                _fail(path, f"{where} field 'pattern'", str(e))
             self.rules[rid] = ExclusionRule(
                 rid, compiled,
                 _str_list(r.get("examples", []), path, f"{where} field 'examples'"),
@@ -281,6 +455,8 @@ class _Builder:
             "exclusions.toml": self.add_exclusions, "places.toml": self.add_places,
             "domain_words.txt": self.add_domain_words, "stopwords.txt": self.add_stopwords,
         }
+        if not required:
+            _check_file_names(folder)
         found = False
         for name in LEXICON_FILES:
             path = folder / name
@@ -288,7 +464,15 @@ class _Builder:
                 found = True
                 self.hash.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
                 self.sources.append(str(path))
-                readers[name](path)
+                if not required and name.endswith(".toml"):
+                    _check_fields(path, _read_toml(path))
+                try:
+                    readers[name](path)
+                except LexiconError:
+                    raise
+                except (TypeError, AttributeError, KeyError, ValueError, IndexError) as e:
+                    # a value of the wrong shape where the loader expects a table or a list
+                    raise LexiconError(f"{path}: malformed: {type(e).__name__}: {e}") from None
             elif required and name in ("units.toml", "grammar.toml", "exclusions.toml"):
                 raise LexiconError(f"{path}: missing")
         if not found:
