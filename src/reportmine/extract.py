@@ -133,7 +133,7 @@ def is_indicator(q: Quantity, text: str, spans, starts, lex: Lexicon) -> bool:
             # 三个“一号工程”, “问题清单”、“服务清单”三张清单
             nxt = text[q.end:q.end + 1]
             prv = text[q.start - 1:q.start] if q.start else ""
-            if nxt in "“\"‘「『" or prv in "“”\"‘’「」『』":
+            if (nxt and nxt in "“\"‘「『") or (prv and prv in "“”\"‘’「」『』"):
                 return False
     # a number glued to Latin letters or to a longer digit string is a code
     if q.start and (text[q.start - 1].isascii() and text[q.start - 1].isalnum()):
@@ -181,7 +181,10 @@ def subject_before(clause: str, lex: Lexicon) -> tuple[str, str, str]:
     words = _strip_fillers(words, lex, from_end=True)
     phrase: list[str] = []
     chars = 0
-    for w, t in reversed(words):
+    for i in range(len(words) - 1, -1, -1):
+        w, t = words[i]
+        if t == "q" and i > 0 and words[i - 1][1] not in ("m", "mq") and not _is_filler(w, lex):
+            t = "n"              # 充电桩: a measure-word character ending a noun
         if _breaks(w, t, lex):
             break
         if len(phrase) >= MAX_TOKENS or chars + len(w) > MAX_CHARS:
@@ -225,7 +228,7 @@ def subject_after(clause: str, lex: Lexicon, skip=None, verbal: bool = False) ->
             de = i
             chars += 1
             continue
-        if (t in BREAK and not (verbal and best and t == "m")) or (_is_filler(w, lex) and i > 0):
+        if (t in BREAK and not (verbal and best and t == "m")) or (_is_filler(w, lex) and i > 0 and not (verbal and best)):
             break
         if best and (t.startswith("d") or t == "ad"):
             break
