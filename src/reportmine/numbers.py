@@ -2,13 +2,19 @@
 
 Two layers:
 
-- `parse_numeral("三千五")` -> 3500.0: one numeral as written (Arabic digits,
-  Chinese numerals, financial forms, mixed forms such as 1.2万 or 4万5千);
+- `parse_numeral("三千五")` -> 3500.0: one numeral as written (Arabic digits
+  with or without thousands separators, full-width digits, Chinese numerals
+  with 点 decimals, financial forms 壹贰叁, 廿/卅, and mixed forms such as
+  1.2万, 3千万, 4万5千, 两万五, 十几万, 数十亿);
 - `find_quantities(text, lexicon)` -> [Quantity]: every number+unit span in a
-  normalized text, with value in the standard unit, range end and qualifier.
+  normalized text, with value in the standard unit, range end and qualifier
+  (ranges 3-5人, 3人到5人, 三四户, 两到三万元; fractions 百分之二十, 千分之五,
+  三分之一, 1/15; tenths 七成, 八五折; amounts 五元三毛; currencies written
+  before the number, 港币两千元, ￥300).
 
 Judging whether a quantity is an indicator (dates, ordinals, names, subjects)
-is the job of `extract`, not of this module.
+is the job of `extract`, not of this module.  Nothing here uses jieba: the
+scan is one compiled regex per lexicon plus a few look-ups around each match.
 
 >>> parse_numeral("一万二千")
 12000.0
@@ -16,6 +22,8 @@ is the job of `extract`, not of this module.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 import regex
@@ -24,163 +32,261 @@ from .lexicon import Lexicon
 from .model import Quantity
 
 DIGITS = {
-    "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "两": 2, "俩": 2,
-    "三": 3, "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
-    "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+    "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2,
+    "俩": 2, "倆": 2, "三": 3, "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
+    "陸": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
 }
 SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+# 兆 is 10^12 in the series 万 亿 兆 (Taiwan and Japan reports); units such as
+# 兆瓦 are not in the unit table, so a 兆 there never yields a quantity.
+BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000, "兆": 10 ** 12}
 TENS = {"廿": 20, "卅": 30, "卌": 40}
-FUZZY = "余多几来数"         # words for "some" that can stand inside a numeral
+ZEROS = "零〇○"
 
-CN_CHARS = "".join(DIGITS) + "".join(SMALL) + "".join(BIG) + "".join(TENS)
+CN_DIGITS = "".join(DIGITS)
+UNIT_CHARS = "".join(SMALL) + "".join(BIG)
+CN_CHARS = CN_DIGITS + UNIT_CHARS + "".join(TENS)
+# Words inside a numeral for "some": 十余万, 一千多万, 十几万, 数十亿, 二十来万.
+AT_LEAST_MARKS = "余多几数"
+APPROX_MARKS = "来"
+
 ARABIC = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-# A numeral run: Arabic or Chinese pieces, with 余/多/几 allowed between a
-# piece and a following multiplier (十余万, 2万余, 十几万, 几十).
+# One numeral run.  Besides digits and unit characters it takes: 点 between
+# digits (十五点七); 几/数 standing for a digit (几十, 十几万, 数百); 余/多/来
+# between a number and a following multiplier (十余万); 个 before 亿 (两个亿);
+# one space a layout left before 万/亿 (10.2 万).
 NUMRUN = (
-    rf"(?:{ARABIC}|[{CN_CHARS}]|数(?=[十百千万亿]))"
-    rf"(?:\s?(?:{ARABIC})|[{CN_CHARS}]|[余多几来](?=[十百千万亿萬億]))*"
+    rf"(?:{ARABIC}|[{CN_CHARS}]|[几数](?=[{UNIT_CHARS}]))"
+    rf"(?:{ARABIC}|[{CN_CHARS}]"
+    rf"|(?<=[{CN_CHARS}\d])点(?=[{CN_DIGITS}\d])"
+    rf"|(?<=[{UNIT_CHARS}{ZEROS}])几"
+    rf"|(?<=[{CN_CHARS}\d])[余多来](?=[{UNIT_CHARS}])"
+    rf"|(?<=[{CN_CHARS}\d])个(?=多?[亿億])"
+    rf"|[ \t](?=[万萬亿億]))*"
 )
 
 _ARABIC_RE = regex.compile(ARABIC)
-_CN_SEQ_RE = regex.compile(rf"^[{''.join(DIGITS)}]{{2,}}$")
+_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
 
 
 class NumeralError(ValueError):
-    pass
+    """A numeral that does not follow the grammar (五十千, 一万两万)."""
 
 
-def _tokens(s: str) -> list:
-    """Split a numeral into numbers and unit characters: '4万5千' -> [4.0, '万', 5.0, '千']."""
-    out: list = []
+def _digit_sequence(s: str) -> bool:
+    """二〇二三, 五五: Chinese digits only, read one by one (no unit between)."""
+    return len(s) >= 2 and all(c in DIGITS for c in s)
+
+
+def _section(s: str) -> Decimal:
+    """A numeral without 万/亿: '两千四百五' -> 2450; raises NumeralError.
+
+    Units must fall from left to right; 零 only marks a gap; a single digit
+    right after 百 or 千 is short for the next unit down (一百五 = 150).
+    """
+    total = Decimal(0)
+    number: Decimal | None = None
+    single = False          # the pending number is one written digit
+    last_unit: int | None = None
+    gap = False
     i = 0
     while i < len(s):
         m = _ARABIC_RE.match(s, i)
         if m:
-            out.append(float(m.group().replace(",", "")))
+            if number is not None:
+                raise NumeralError(s)
+            number = Decimal(m.group().replace(",", ""))
+            single = len(m.group()) == 1
             i = m.end()
             continue
         ch = s[i]
-        if ch in DIGITS:
-            out.append(float(DIGITS[ch]))
-        elif ch in SMALL or ch in BIG or ch in TENS:
-            out.append(ch)
-        elif ch in FUZZY or ch.isspace():
-            pass
-        else:
-            raise NumeralError(s)
         i += 1
-    return out
+        if ch in ZEROS:
+            if number is not None:
+                raise NumeralError(s)
+            gap = True
+            continue
+        if ch in DIGITS:
+            if number is not None:
+                raise NumeralError(s)
+            number, single = Decimal(DIGITS[ch]), True
+            continue
+        if ch in TENS:
+            if number is not None or (last_unit is not None and last_unit <= 10):
+                raise NumeralError(s)
+            total += TENS[ch]
+            last_unit, gap = 10, False
+            continue
+        if ch in SMALL:
+            u = SMALL[ch]
+            if last_unit is not None and u >= last_unit:
+                raise NumeralError(s)
+            total += (1 if number is None else number) * u
+            number, last_unit, gap = None, u, False
+            continue
+        raise NumeralError(s)
+    if number is not None:
+        if single and not gap and last_unit is not None and last_unit >= 100:
+            number *= last_unit // 10
+        total += number
+    return total
+
+
+def _integer(s: str) -> Decimal:
+    """A numeral without 点: split at the last of the biggest multiplier present.
+
+    '一千零一万零一' -> 1001 * 10^4 + 1; '4.78万亿' -> 47800 * 10^8.
+    """
+    for ch, big in sorted(BIG.items(), key=lambda kv: -kv[1]):
+        i = s.rfind(ch)
+        if i < 0:
+            continue
+        # the twin spelling (萬 for 万) is handled by the same split
+        left, right = s[:i], s[i + 1:]
+        left_value = _integer(left) if left else Decimal(1)
+        value = left_value * big
+        if right:
+            if right[0] in ZEROS:
+                rv = _integer(right.lstrip(ZEROS)) if right.lstrip(ZEROS) else Decimal(0)
+            elif len(right) == 1 and (right in DIGITS or right.isdigit()):
+                # 两万五 = 25000, 一亿五 = 1.5 * 10^8
+                rv = Decimal(DIGITS.get(right, right)) * big / 10
+            else:
+                rv = _integer(right)
+            if rv >= big:
+                raise NumeralError(s)
+            value += rv
+        return value
+    return _section(s)
+
+
+def _normal_form(s: str) -> str:
+    """Full-width folded, spaces dropped, the 'some' words resolved to digits.
+
+    几/数 opening a numeral before a unit count as one (几十 -> 一十, 数百 ->
+    一百), elsewhere as zero (十几 -> 十零, 二十几万 -> 二十零万); 余 多 来 and
+    the 个 of 两个亿 carry no value.
+    """
+    s = "".join(s.translate(_FULLWIDTH).split())
+    out = []
+    for i, ch in enumerate(s):
+        if ch in "几数":
+            nxt = s[i + 1:i + 2]
+            first = not out or out[-1] not in CN_CHARS
+            out.append("一" if first and nxt and nxt in UNIT_CHARS else "零")
+        elif ch in "余多来个":
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def parse_numeral(s: str) -> float | None:
     """The value of one numeral, or None when it is not a well-formed number.
 
+    A run of Chinese digits with no unit (二〇二三, 五五) is read digit by digit.
+
     >>> parse_numeral("1.2万"), parse_numeral("一百零五"), parse_numeral("两万五")
     (12000.0, 105.0, 25000.0)
+    >>> parse_numeral("十五点七"), parse_numeral("数十亿"), parse_numeral("五十千")
+    (15.7, 1000000000.0, None)
     """
-    s = s.strip()
+    s = _normal_form(s)
     if not s:
         return None
-    if _CN_SEQ_RE.match(s):
-        # 一二三 / 二〇二三: read digit by digit (codes and years)
+    if _digit_sequence(s):
         return float("".join(str(DIGITS[c]) for c in s))
     try:
-        toks = _tokens(s)
-    except NumeralError:
-        return None
-    if not toks:
-        return None
-    total = 0.0       # what is closed by 亿
-    wan = 0.0         # what is closed by 万 (below 亿)
-    section = 0.0     # below 万
-    number: float | None = None
-    last_unit = 1.0   # the last unit seen, for 两万五 = 25000
-    zero_seen = False
-    prev_num = False
-    for t in toks:
-        if isinstance(t, float):
-            if prev_num and number is not None:
-                if number == 0:        # 一百零五: 零 only marks a gap
-                    number = t
-                    zero_seen = True
-                    continue
-                return None            # two numbers in a row: 5 5
-            if t == 0:
-                zero_seen = True
-            number = t
-            prev_num = True
-            continue
-        prev_num = False
-        if t in TENS:
-            section += TENS[t]
-            last_unit = 10
-            number = None
-            continue
-        if t in SMALL:
-            u = SMALL[t]
-            section += (1.0 if number is None else number) * u
-            number = None
-            last_unit = u
-            zero_seen = False
-            continue
-        u = BIG[t]
-        base = section + (number or 0.0)
-        if u == 10_000:
-            base = base or 1.0
-            wan = base * u if wan == 0 else (wan + base) * u
+        if "点" in s:
+            head, _, tail = s.partition("点")
+            k = 0
+            while k < len(tail) and (tail[k] in DIGITS or tail[k].isdigit()):
+                k += 1
+            frac, mult = tail[:k], tail[k:]
+            if not head or not frac or any(c not in BIG for c in mult):
+                return None
+            value = _integer(head) + Decimal("0." + "".join(str(DIGITS.get(c, c)) for c in frac))
+            for c in mult:
+                value *= BIG[c]
         else:
-            base = (wan + base) or 1.0
-            total = (total + base) * u
-            wan = 0.0
-        section = 0.0
-        number = None
-        last_unit = u
-        zero_seen = False
-    if number is not None:
-        if not zero_seen and last_unit >= 100 and (section or wan or total) and number < 10 and number == int(number):
-            number *= last_unit / 10   # 两万五 = 25000, 一百五 = 150
-        section += number
-    value = total + wan + section
+            value = _integer(s)
+    except (NumeralError, ValueError, InvalidOperation):
+        return None
+    value = float(value)
     return value if math.isfinite(value) else None
 
 
-# Two neighbouring digits before an optional unit: 三四户, 七八十亩, 二三十个.
-_PAIR_RE = regex.compile(r"^(?P<pre>.*?十)?(?P<a>[一二三四五六七八九])(?P<b>[二三四五六七八九])(?P<u>[十百千万亿]*)$")
+def numeral_qualifier(s: str) -> str:
+    """The qualifier a numeral carries in itself: 十余万 -> at_least, 二十来 -> approx.
+
+    >>> numeral_qualifier("十几"), numeral_qualifier("三千")
+    ('at_least', 'exact')
+    """
+    if any(c in AT_LEAST_MARKS for c in s):
+        return "at_least"
+    if any(c in APPROX_MARKS for c in s):
+        return "approx"
+    return "exact"
+
+
+# Two neighbouring digits for "this or that many": 三四户, 七八十亩, 十七八岁,
+# 一百二三十, 四五千; 三五 only before a multiplier (三五百), since 三五成群
+# and 三五折 are no ranges.
+_PAIR_RE = regex.compile(
+    rf"^(?P<pre>[{CN_CHARS}]*[{UNIT_CHARS}])?(?P<a>[一二两三四五六七八九])(?P<b>[二两三四五六七八九])(?P<u>[{UNIT_CHARS}]*)$"
+)
 
 
 def parse_range_pair(s: str) -> tuple[float, float] | None:
     """三四 -> (3, 4); 七八十 -> (70, 80); 十七八 -> (17, 18); else None.
 
-    >>> parse_range_pair("二三十")
-    (20.0, 30.0)
+    >>> parse_range_pair("二三十"), parse_range_pair("三五百"), parse_range_pair("五五")
+    ((20.0, 30.0), (300.0, 500.0), None)
     """
     m = _PAIR_RE.match(s)
     if not m:
         return None
     a, b = DIGITS[m["a"]], DIGITS[m["b"]]
-    if b != a + 1:
+    if not (b == a + 1 or (a, b) == (3, 5) and m["u"] and m["u"][0] in "百千万亿"):
         return None
     pre = m["pre"] or ""
-    if pre and m["u"]:
-        return None
     lo = parse_numeral(pre + m["a"] + m["u"])
     hi = parse_numeral(pre + m["b"] + m["u"])
-    if lo is None or hi is None:
+    if lo is None or hi is None or not lo < hi:
         return None
     return lo, hi
-
-
-def _fuzzy(s: str) -> bool:
-    return any(c in FUZZY for c in s)
 
 
 def _alt(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+# Parts of a Chinese amount after 元/块: 五元三毛, 50元6角三分.  They are read
+# only there (分 alone is a score, 三角 a delta, 五角大楼 a building).
+CNY_MINOR = {"角": 0.1, "毛": 0.1, "分": 0.01}
+# A 半 that is part of a word, not "half": 上半年, 一半, 大半, 多半, 过半.
+HALF_NOT_AFTER = "上下前后大多好过一这那另每"
+# Clause punctuation and words after which a 半 ending a quantity stands alone:
+# 一吨半, 两米半的, 一个半小时 (but 半径, 半岛 are words).
+HALF_END = "，,。；;、：:！!？?）)”\"的左以之多后前时就才和及与或\n "
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A number read at one place, before its unit."""
+
+    start: int
+    end: int
+    numeral: str
+    value: float
+    value_max: float | None
+    qualifier: str
+    sequence: bool = False      # digits read one by one (五五折)
+
+
 class _Patterns:
-    """Compiled patterns for one lexicon, built once and cached."""
+    """Compiled patterns and unit tables for one lexicon, built once and cached."""
 
     def __init__(self, lex: Lexicon) -> None:
         units = _alt(lex.unit_words)
@@ -189,15 +295,33 @@ class _Patterns:
         joiners = _alt(lex.range_joiners)
         self.number = regex.compile(
             rf"(?P<slash>\d+)/(?P<den2>\d+)(?![\d/])"
-            rf"|(?P<frac>百分之|千分之|万分之|(?P<den>{NUMRUN})分之)?(?P<num>{NUMRUN})"
+            rf"|(?P<den>{NUMRUN})分之(?P<fnum>{NUMRUN})"
+            rf"|(?P<num>{NUMRUN})"
+            rf"|(?<![{HALF_NOT_AFTER}])(?P<half>半)"
         )
         self.numrun = regex.compile(NUMRUN)
-        self.unit = regex.compile(rf"\s?(?:{units})") if units else None
-        self.before = regex.compile(rf"(?:{before})\s?$") if before else None
-        self.after = regex.compile(rf"\s?(?:{after})") if after else None
-        self.joiner = regex.compile(rf"\s?(?:{joiners})\s?") if joiners else None
-        self.inside = regex.compile(r"\s?[多余]") 
-        self.yuan_tail = regex.compile(rf"(?P<j>{NUMRUN})\s?[角毛](?:(?P<f>{NUMRUN})\s?分)?|(?P<f2>{NUMRUN})\s?分(?!之)")
+        self.unit = regex.compile(rf"[ \t]?(?:{units})") if units else None
+        self.before = regex.compile(rf"(?:{before})[ \t]?$") if before else None
+        self.after = regex.compile(rf"[ \t]?(?:{after})") if after else None
+        self.joiner = regex.compile(rf"[ \t]?(?:{joiners})[ \t]?") if joiners else None
+        self.included = regex.compile(r"[(（]\s*(?:含|不含)\s*[)）]")
+        # currencies: major units (factor 1) by code, their words, symbols
+        money = {w: u for w, u in lex.units.items() if u.category == "money"}
+        self.major = {w: u.unit for w, u in money.items() if u.factor == 1}
+        self.minor = {w: (u.unit, u.factor) for w, u in money.items() if u.factor < 1}
+        names = [w for w, code in self.major.items() if code != "CNY" or w == "人民币"]
+        names += [w for w in self.major if not regex.search(r"\p{Han}", w)]
+        self.currency_before = regex.compile(rf"(?:{_alt(names)})[ \t]?$") if names else None
+        self.currency_after = regex.compile(
+            rf"(?:{_alt(w for w, c in self.major.items() if c != 'CNY')})") if names else None
+        minor_words = list(self.minor) + list(CNY_MINOR)
+        self.minor_tail = regex.compile(
+            rf"[又和零]?(?P<n>{NUMRUN})(?P<u>{_alt(minor_words)})(?!之)")
+        self.tenth_tail = regex.compile(rf"(?P<d>[{CN_DIGITS}\d])(?![{CN_CHARS}\d点.])")
+        self.ge_units = tuple(sorted((w for w in lex.units if w.startswith("个") and len(w) > 1),
+                                     key=len, reverse=True))
+        self.durations = regex.compile(
+            "(?:" + _alt(w for w, u in lex.units.items() if u.category == "duration") + ")")
 
 
 @lru_cache(maxsize=8)
@@ -206,26 +330,35 @@ def _patterns(lex: Lexicon) -> _Patterns:
 
 
 def _match_unit(p: _Patterns, lex: Lexicon, text: str, pos: int):
-    """The unit word at `pos` (after an optional space), honouring not_before."""
+    """(unit word, end) of the unit at `pos` (after an optional space), or None.
+
+    Honours `not_before` (方 in 三方协议 is no volume) and lets a Latin unit
+    end only where the word ends (250m, but not 10mg).
+    """
     if p.unit is None:
         return None
     m = p.unit.match(text, pos)
     if not m:
         return None
     word = m.group().strip()
-    ud = lex.units[word]
-    rest = text[m.end(): m.end() + 4]
-    if any(rest.startswith(w) for w in ud.not_before):
-        # try a shorter unit word that is a prefix of this one
-        for k in range(len(word) - 1, 0, -1):
-            short = word[:k]
-            if short in lex.units and not any(text[pos + (m.end() - pos - len(word)) + k:].startswith(w) for w in lex.units[short].not_before):
-                return short, m.end() - len(word) + k
-        return None
-    return word, m.end()
+    lead = m.end() - len(word)
+    for k in range(len(word), 0, -1):
+        w = word[:k]
+        ud = lex.units.get(w)
+        if ud is None:
+            continue
+        end = lead + k
+        rest = text[end:end + 6]
+        if any(rest.startswith(x) for x in ud.not_before):
+            continue
+        if w[-1].isascii() and w[-1].isalpha() and rest[:1].isascii() and rest[:1].isalpha():
+            continue
+        return w, end
+    return None
 
 
 def _context(lex: Lexicon, name: str, text: str, start: int, end: int) -> bool:
+    """Does the clause around [start, end) hold a word of [context.NAME]?"""
     lo = start
     stops = "。；;！!？?\n，,、：:"
     while lo > 0 and text[lo - 1] not in stops and start - lo < 40:
@@ -240,122 +373,104 @@ def _context(lex: Lexicon, name: str, text: str, start: int, end: int) -> bool:
 def find_quantities(text: str, lex: Lexicon) -> list[Quantity]:
     """Every number with a known unit in `text` (normalized), in reading order.
 
-    >>> [ (q.raw, q.value, q.unit, q.qualifier) for q in find_quantities("迁移坟墓300多穴", load_lexicon())]
+    >>> [(q.raw, q.value, q.unit, q.qualifier) for q in find_quantities("迁移坟墓300多穴", load_lexicon())]
     [('300多穴', 300.0, '穴', 'at_least')]
     """
     p = _patterns(lex)
     out: list[Quantity] = []
     pos = 0
     n = len(text)
+    floor = 0
     while pos < n:
         m = p.number.search(text, pos)
         if not m:
             break
-        q = _read_at(text, m, p, lex)
+        q, skip = _read_match(text, m, p, lex, floor)
         if q is None:
-            pos = m.start() + 1 if m.end() == m.start() else m.end()
+            # never restart inside a number that was rejected (2.2本, 二〇一八年)
+            pos = max(skip, m.start() + 1)
             continue
         out.append(q)
-        pos = q.end
+        pos = floor = q.end
     return out
 
 
-def _read_at(text: str, m, p: _Patterns, lex: Lexicon) -> Quantity | None:
-    start = m.start()
+def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int) -> tuple[Quantity | None, int]:
+    """The quantity that starts with match `m` (or None), and where a next search may start."""
     if m["slash"]:
-        num, den = float(m["slash"]), float(m["den2"])
-        if den == 0 or num > den or text[m.end(): m.end() + 1] in ("%", "％"):
-            return None
-        after = _match_unit(p, lex, text, m.end())
-        if after is not None:
-            return None
-        value = num / den * 100
-        return Quantity(start, m.end(), text[start:m.end()], value, None, "%", "rate", "exact",
-                        surface_unit="/", numeral=m.group())
-    numeral = m["num"]
-    frac = m["frac"]
-    chinese = not any(c.isdigit() for c in numeral)
-    end = m.end()
+        return _read_slash(text, m, p, lex, floor), m.end()
+    if m["fnum"] is not None:
+        q = _read_fraction(text, m, p, lex, floor)
+        if q is not None:
+            return q, q.end
+        # 三分之 that is no fraction: read the numeral alone
+    if m["half"]:
+        return _read_half(text, m.start(), p, lex, floor), m.end()
+    run = p.numrun.match(text, m.start())
+    if not run:
+        return None, m.end()
+    s, e = run.start(), run.end()
+    # a run that is not one numeral (五十千) may still start with one
+    while e > s:
+        rd = _reading(text, s, e)
+        if rd is not None:
+            return _read_number(text, rd, p, lex, floor), run.end()
+        e -= 1
+    return None, run.end()
 
-    # qualifier written inside the numeral or right after it (300多, 十余万)
-    qualifier = "exact"
-    inside = ""
-    if _fuzzy(numeral):
-        qualifier = "at_least" if any(c in "余多几数" for c in numeral) else "approx"
-    if frac is None:
-        mi = regex.match(r"\s?([多余来几])", text[end:end + 2])
-        if mi and not text[end + mi.end(): end + mi.end() + 1] in ("", ) and _match_unit(p, lex, text, end + mi.end()):
-            inside = mi.group(1)
-            qualifier = lex.qualifier_inside.get(inside, "at_least")
-            end += mi.end()
 
-    core = numeral.replace("余", "").replace("多", "").replace("来", "").replace("数", "")
-    value_max = None
-    pair = None
+def _reading(text: str, s: int, e: int) -> _Reading | None:
+    numeral = text[s:e]
+    core = numeral.strip()
+    if core[-1:] in "点个余多来":
+        return None
+    qualifier = numeral_qualifier(core)
     if not _ARABIC_RE.search(core):
         pair = parse_range_pair(core)
-    if "几" in core:
-        core2 = core.replace("几", "")
-        value = parse_numeral(core2) if core2 else None
-        if value is None:
-            return None
-        if core.startswith("几"):
-            pass  # 几十 -> 10, 几百 -> 100 (at least)
-    elif pair:
-        value, value_max = pair
-        qualifier = "range"
-    else:
-        value = parse_numeral(core)
+        if pair:
+            return _Reading(s, e, numeral, pair[0], pair[1], "range")
+        if _digit_sequence(core):
+            value = parse_numeral(core)
+            return None if value is None else _Reading(s, e, numeral, value, None, "exact", True)
+    value = parse_numeral(core)
     if value is None:
         return None
+    return _Reading(s, e, numeral, value, None, qualifier)
 
-    # percentages written as words: 百分之七十六, 千分之五, 三分之一
-    if frac is not None:
-        if frac == "百分之":
-            factor = 1.0
-        elif frac == "千分之":
-            factor = 0.1
-        elif frac == "万分之":
-            factor = 0.01
-        else:
-            den = parse_numeral(m["den"])
-            if not den:
-                return None
-            value, value_max = value / den * 100, (value_max / den * 100 if value_max else None)
-            factor = 1.0
-        value *= factor
-        if value_max is not None:
-            value_max *= factor
-        # a range after 百分之: 百分之二十至三十
-        if p.joiner:
-            mj = p.joiner.match(text, end)
-            if mj:
-                m2 = regex.match(rf"(?:百分之)?({NUMRUN})", text[mj.end():])
-                if m2 and frac in ("百分之", "千分之", "万分之"):
-                    v2 = parse_numeral(m2.group(1))
-                    if v2 is not None and v2 * factor > value:
-                        value_max = v2 * factor
-                        qualifier = "range"
-                        end = mj.end() + m2.end()
-        q_after = _qualifier_after(p, lex, text, end)
-        if q_after:
-            qualifier, end = q_after
-        qualifier, start, pre, applied = _apply_before(p, lex, text, start, qualifier)
-        return Quantity(start, end, text[start:end], value, value_max, "%", "rate", qualifier,
-                        surface_unit=frac, numeral=numeral, chinese=chinese, pre_word=pre, pre_applied=applied)
 
+def _read_number(text: str, rd: _Reading, p: _Patterns, lex: Lexicon, floor: int) -> Quantity | None:
+    start, end = rd.start, rd.end
+    value, value_max, qualifier = rd.value, rd.value_max, rd.qualifier
+
+    # 300多穴, 2万余名, 十来个: a 'some' word between the number and its unit
+    mi = regex.match(r"[ \t]?([多余来几])", text[end:end + 2])
+    if mi and _match_unit(p, lex, text, end + mi.end()):
+        qualifier = lex.qualifier_inside.get(mi.group(1), "at_least")
+        end += mi.end()
+
+    half = 0.0
     unit_hit = _match_unit(p, lex, text, end)
-    # a range: 3-5人, 3人到5人, 5%-20%, 10万-20万元
-    if unit_hit is None or (p.joiner and p.joiner.match(text, unit_hit[1])):
-        rng = _read_range(text, end, unit_hit, p, lex, value)
+    if text.startswith("个半", end):
+        # 一个半月, 三个半小时: the 个 of the unit stands before 半
+        for w in p.ge_units:
+            if text.startswith(w[1:], end + 2):
+                unit_hit, half = (w, end + 1 + len(w)), 0.5
+                break
+
+    # a range: 3-5人, 3人到5人, 5%-20%, 1万(含)-5万元, 两到三万元
+    pos = unit_hit[1] if unit_hit else end
+    inc = p.included.match(text, pos)
+    if p.joiner and p.joiner.match(text, inc.end() if inc else pos) and value_max is None:
+        rng = _read_range(text, inc.end() if inc else pos, unit_hit, p, lex, rd)
         if rng is not None:
-            value_max, unit_hit, end2 = rng
+            value, value_max, unit_hit, end = rng
             qualifier = "range"
-            end = end2
+    if rd.sequence and not (unit_hit and _is_tenths(lex, unit_hit[0]) and len(rd.numeral.strip()) == 2):
+        return None  # 二〇二三 is a year or a code, not an amount
     if unit_hit is None:
-        return _read_bare(text, start, end, numeral, value, value_max, qualifier, chinese, p, lex)
+        return _read_unitless(text, start, end, rd.numeral, value, value_max, qualifier, p, lex, floor)
+
     word, uend = unit_hit
-    # 个半月, 年半: add a half
     ud = lex.units[word]
     category, unit, factor = ud.category, ud.unit, ud.factor
     for ctx, cat2, unit2, factor2 in ud.alt:
@@ -363,81 +478,283 @@ def _read_at(text: str, m, p: _Patterns, lex: Lexicon) -> Quantity | None:
             category, unit, factor = cat2, unit2, factor2
             break
     end = uend
-    # 五元三毛, 50元6角三分
-    if category == "money" and word in ("元", "块", "圆") and value_max is None:
-        mt = p.yuan_tail.match(text, end)
-        if mt:
-            jiao = parse_numeral(mt["j"]) if mt["j"] else 0.0
-            fen = parse_numeral(mt["f"] or mt["f2"] or "") if (mt["f"] or mt["f2"]) else 0.0
-            if jiao is not None and fen is not None and jiao < 10 and fen < 10:
-                value += jiao * 0.1 + fen * 0.01
+    value += half
+
+    if category == "money":
+        unit, value, end = _read_money_tail(text, end, word, unit, value, value_max, p)
+        if value_max is None:
+            cb = _currency_before(text, start, p, lex, floor)
+            if cb and unit == "CNY":
+                unit, start = cb
+    elif category == "rate" and factor == 10 and ud.unit == "%":
+        # tenths (成, 折): 七成六 = 76%, 三成半 = 35%, 八五折 = 85%, 75折 = 75%
+        if rd.sequence or (value >= 10 and value < 100 and value % 10 and value_max is None):
+            factor = 1.0
+        elif value_max is None:
+            mt = p.tenth_tail.match(text, end)
+            if mt:
+                value += _digit_value(mt["d"]) / 10
                 end = mt.end()
-    if text[end:end + 1] == "半" and category == "duration":
-        value += 0.5
+            elif text.startswith("半", end) and _half_ends(text, end + 1):
+                value += 0.5
+                end += 1
+    elif not half and text.startswith("半", end) and _half_ends(text, end + 1):
+        value += 0.5     # 一吨半, 两年半
         end += 1
+
+    if category in ("count", "people", "households") and abs(value - round(value)) > 1e-6 and not half:
+        return None      # 2.2本 is a version, not 2.2 books
     q_after = _qualifier_after(p, lex, text, end)
     if q_after:
-        if qualifier in ("exact",) or (qualifier == "at_least" and q_after[0] == "at_least"):
+        if qualifier == "exact" or (qualifier == "at_least" and q_after[0] == "at_least"):
             qualifier = q_after[0]
         end = q_after[1]
     signed = ""
     if category == "rate" and start > 0 and text[start - 1] in "+-":
         signed = text[start - 1]
-    qualifier, start, pre, applied = _apply_before(p, lex, text, start, qualifier)
+    qualifier, start, pre, applied = _apply_before(p, lex, text, start, qualifier, floor)
     value *= factor
     if value_max is not None:
         value_max *= factor
     if not (math.isfinite(value) and (value_max is None or math.isfinite(value_max))):
         return None
     return Quantity(start, end, text[start:end], value, value_max, unit, category, qualifier,
-                    surface_unit=word, numeral=numeral, chinese=chinese, signed=signed,
-                    pre_word=pre, pre_applied=applied)
+                    surface_unit=word, numeral=rd.numeral.strip(), chinese=_chinese(rd.numeral),
+                    signed=signed, pre_word=pre, pre_applied=applied)
 
 
-def _read_range(text, end, unit_hit, p, lex, value):
-    """After the first number (and perhaps its unit): a joiner and a second number."""
-    pos = unit_hit[1] if unit_hit else end
-    mj = p.joiner.match(text, pos) if p.joiner else None
-    if not mj:
-        return None
+def _digit_value(d: str) -> int:
+    return int(d) if d.isdigit() else DIGITS[d]
+
+
+def _chinese(numeral: str) -> bool:
+    return not any(c.isdigit() for c in numeral)
+
+
+def _is_tenths(lex: Lexicon, word: str) -> bool:
+    ud = lex.units[word]
+    return ud.category == "rate" and ud.factor == 10
+
+
+def _half_ends(text: str, pos: int) -> bool:
+    return pos >= len(text) or text[pos] in HALF_END
+
+
+def _read_range(text, pos, unit_hit, p, lex, rd):
+    """After the first number (and perhaps its unit) at `pos`: a joiner and a second number.
+
+    Returns (low, high, unit_hit, end) or None.  A multiplier written only
+    with the second number also scales the first: 2-3万 is 20000..30000,
+    八到九百亿 is 8..9 x 10^10 (the largest scale that keeps low <= high).
+    """
+    mj = p.joiner.match(text, pos)
     m2 = p.numrun.match(text, mj.end())
     if not m2:
         return None
-    v2 = parse_numeral(m2.group().replace("余", "").replace("多", ""))
-    if v2 is None or v2 <= value:
+    second = m2.group()
+    hi = parse_numeral(second)
+    if hi is None or _digit_sequence(_normal_form(second)):
         return None
-    unit2 = _match_unit(p, lex, text, m2.end())
+    end2 = m2.end()
+    mi = regex.match(r"[ \t]?[多余]", text[end2:end2 + 2])
+    if mi:
+        end2 += mi.end()
+    unit2 = _match_unit(p, lex, text, end2)
+    if unit_hit is not None and (unit2 is None or unit2[0] != unit_hit[0]):
+        return None
+    lo = rd.value
+    if unit_hit is None and not any(c in BIG for c in _normal_form(rd.numeral)):
+        lo = _scale_low(lo, hi, second)
+    if not lo < hi:
+        return None
     if unit2 is None:
-        # 10万-20万 with money context: let the bare reader decide
-        if unit_hit is None and m2.group()[-1] in "万亿":
-            return v2, None, m2.end()
+        # 10万-20万 with no unit: the bare reader decides by context
+        if _normal_form(second)[-1:] in BIG:
+            return lo, hi, None, end2
         return None
-    if unit_hit is not None and unit_hit[0] != unit2[0]:
-        return None
-    return v2, unit2, unit2[1]
+    return lo, hi, unit2, unit2[1]
 
 
-def _read_bare(text, start, end, numeral, value, value_max, qualifier, chinese, p, lex):
-    """A number scaled by 万/亿 with no unit: money or people by context, else nothing."""
-    if not numeral or numeral[-1] not in "万亿萬億":
+def _scale_low(lo: float, hi: float, second: str) -> float:
+    """The first number of 两到三万 takes the multiplier the second one ends with."""
+    tail = ""
+    for ch in reversed(_normal_form(second)):
+        if ch in SMALL or ch in BIG:
+            tail = ch + tail
+        else:
+            break
+    for k in range(len(tail)):
+        scale = 1.0
+        for ch in tail[k:]:
+            scale *= SMALL.get(ch) or BIG[ch]
+        if lo * scale < hi:
+            return lo * scale
+    return lo
+
+
+def _read_unitless(text, start, end, numeral, value, value_max, qualifier, p, lex, floor):
+    """A number with no unit: money after ￥ or a currency name, or, when
+    scaled by 万/亿, money or people by context; else nothing."""
+    cb = _currency_before(text, start, p, lex, floor)
+    core = _normal_form(numeral)
+    if cb is None and (not core or core[-1] not in BIG):
         return None
-    for ctx, cat, unit, factor in lex.bare:
-        if _context(lex, ctx, text, start, end):
-            q_after = _qualifier_after(p, lex, text, end)
-            if q_after:
-                qualifier, end = (q_after[0] if qualifier == "exact" else qualifier), q_after[1]
-            qualifier, start, pre, applied = _apply_before(p, lex, text, start, qualifier)
-            return Quantity(start, end, text[start:end], value * factor,
-                            value_max * factor if value_max is not None else None,
-                            unit, cat, qualifier, surface_unit="", numeral=numeral, chinese=chinese,
-                            pre_word=pre, pre_applied=applied)
-    return None
+    if cb is not None:
+        category, factor = "money", 1.0
+        unit, start = cb
+    else:
+        for ctx, category, unit, factor in lex.bare:
+            if _context(lex, ctx, text, start, end):
+                break
+        else:
+            return None
+    q_after = _qualifier_after(p, lex, text, end)
+    if q_after:
+        qualifier, end = (q_after[0] if qualifier == "exact" else qualifier), q_after[1]
+    qualifier, start, pre, applied = _apply_before(p, lex, text, start, qualifier, floor)
+    return Quantity(start, end, text[start:end], value * factor,
+                    value_max * factor if value_max is not None else None,
+                    unit, category, qualifier, surface_unit="", numeral=numeral.strip(),
+                    chinese=_chinese(numeral), pre_word=pre, pre_applied=applied)
+
+
+def _currency_before(text: str, start: int, p: _Patterns, lex: Lexicon, floor: int):
+    """(code, start) of a currency name or symbol right before the number (港币2960元, ￥300).
+
+    A qualifier word may stand between them (人民币约50元); the span then
+    starts at the number, else at the currency word.
+    """
+    if p.currency_before is None:
+        return None
+    pos = start
+    if p.before is not None:
+        mb = p.before.search(text, max(floor, start - 4), start)
+        if mb:
+            pos = mb.start()
+    mc = p.currency_before.search(text, max(floor, pos - 6), pos)
+    if not mc:
+        return None
+    return p.major[mc.group().strip()], (mc.start() if pos == start else start)
+
+
+def _read_money_tail(text, end, word, unit, value, value_max, p):
+    """Currency and smaller units after a money unit: 三万元欧元, 五元三毛, 两美元又三美分.
+
+    Returns (unit, value, end).
+    """
+    if unit == "CNY" and p.currency_after is not None:
+        mc = p.currency_after.match(text, end)
+        if mc:      # 9000元日币: the name after 元 says which currency
+            return p.major[mc.group()], value, mc.end()
+    if value_max is not None:
+        return unit, value, end
+    major = p.major.get(word) == unit
+    if not major:
+        return unit, value, end
+    last = 1.0
+    for _ in range(2):
+        mt = p.minor_tail.match(text, end)
+        if not mt:
+            break
+        code, fac = p.minor.get(mt["u"], ("CNY", CNY_MINOR.get(mt["u"], 0.0)))
+        n = parse_numeral(mt["n"])
+        if code != unit or n is None or not fac < last or n >= round(last / fac) or n != int(n):
+            break
+        value += n * fac
+        last = fac
+        end = mt.end()
+    if unit == "CNY" and last == 1.0 and word in ("块", "元"):
+        # 三块五 = 3.5: one Chinese digit closing the amount
+        mt = p.tenth_tail.match(text, end)
+        if mt and not mt["d"].isdigit() and (
+                mt.end() >= len(text) or text[mt.end()] == "钱" or not regex.match(r"\p{Han}", text[mt.end()])):
+            value += _digit_value(mt["d"]) / 10
+            end = mt.end()
+    if text.startswith("钱", end) and word not in ("块钱",):
+        end += 1
+    if text.startswith("整", end):
+        end += 1
+    return unit, value, end
+
+
+def _read_slash(text, m, p, lex, floor):
+    """1/15 of a whole: a rate in % (not a date such as 7/10, not a/b followed by a unit)."""
+    start = m.start()
+    num, den = float(m["slash"]), float(m["den2"])
+    if den == 0 or num > den or text[m.end(): m.end() + 1] in ("%", "％"):
+        return None
+    if _match_unit(p, lex, text, m.end()) is not None:
+        return None
+    if start > 0 and (text[start - 1].isdigit() or text[start - 1] in "/.-"):
+        return None
+    return Quantity(start, m.end(), text[start:m.end()], num / den * 100, None, "%", "rate", "exact",
+                    surface_unit="/", numeral=m.group())
+
+
+def _read_fraction(text, m, p, lex, floor):
+    """百分之七十六, 千分之五, 百万分之五, 三分之一, 百分之二三十, 百分之二十至三十."""
+    start = m.start()
+    den = parse_numeral(m["den"])
+    if not den or den < 2 or _digit_sequence(_normal_form(m["den"])):
+        return None
+    rd = _reading(text, m.start("fnum"), m.end("fnum"))
+    if rd is None or rd.sequence:
+        return None
+    factor = 100.0 / den
+    value, value_max, qualifier = rd.value * factor, None, rd.qualifier
+    if rd.value_max is not None:
+        value_max = rd.value_max * factor
+    end = m.end()
+    if p.joiner and value_max is None:
+        mj = p.joiner.match(text, end)
+        if mj:
+            m2 = regex.match(rf"(?:{regex.escape(m['den'])}分之)?({NUMRUN})", text[mj.end():])
+            v2 = parse_numeral(m2.group(1)) if m2 else None
+            if v2 is not None and v2 * factor > value:
+                value_max, qualifier = v2 * factor, "range"
+                end = mj.end() + m2.end()
+    if value_max is not None:
+        qualifier = "range"
+    q_after = _qualifier_after(p, lex, text, end)
+    if q_after:
+        if qualifier == "exact":
+            qualifier = q_after[0]
+        end = q_after[1]
+    qualifier, start, pre, applied = _apply_before(p, lex, text, start, qualifier, floor)
+    numeral = m.group()
+    return Quantity(start, end, text[start:end], value, value_max, "%", "rate", qualifier,
+                    surface_unit="分之", numeral=numeral, chinese=_chinese(numeral),
+                    pre_word=pre, pre_applied=applied)
+
+
+def _read_half(text, pos, p, lex, floor):
+    """半 as a number: half a duration (半天, 半个月, 不出半天), not 半年来 (a period)."""
+    md = p.durations.match(text, pos + 1)
+    if not md:
+        return None
+    unit_hit = _match_unit(p, lex, text, pos + 1)
+    if unit_hit is None:
+        return None
+    word, end = unit_hit
+    if regex.match(r"(?:以)?来", text[end:end + 2]):
+        return None
+    ud = lex.units[word]
+    qualifier = "exact"
+    q_after = _qualifier_after(p, lex, text, end)
+    if q_after:
+        qualifier, end = q_after
+    qualifier, start, pre, applied = _apply_before(p, lex, text, pos, qualifier, floor)
+    return Quantity(start, end, text[start:end], 0.5 * ud.factor, None, ud.unit, ud.category,
+                    qualifier, surface_unit=word, numeral="半", chinese=True,
+                    pre_word=pre, pre_applied=applied)
 
 
 def _qualifier_after(p, lex, text, pos):
+    """A qualifier word right after the unit (以上, 左右, 以内), past a (含)."""
     if p.after is None:
         return None
-    m = p.after.match(text, pos)
+    inc = p.included.match(text, pos)
+    m = p.after.match(text, inc.end() if inc else pos)
     if not m:
         return None
     word = m.group().strip()
@@ -450,15 +767,15 @@ def _qualifier_after(p, lex, text, pos):
     return lex.qualifier_after[word], m.end()
 
 
-def _apply_before(p, lex, text, start, qualifier):
+def _apply_before(p, lex, text, start, qualifier, floor=0):
     """A qualifier word right before the number (约, 超过): (qualifier, start, word, applied).
 
     A word that sets a qualifier becomes part of the span (约40亿元); 达 (exact)
-    does not.
+    does not.  A word inside the previous quantity is not looked at.
     """
     if p.before is None:
         return qualifier, start, "", False
-    m = p.before.search(text, max(0, start - 4), start)
+    m = p.before.search(text, max(floor, start - 4), start)
     if not m:
         return qualifier, start, "", False
     word = m.group().strip()
@@ -466,7 +783,7 @@ def _apply_before(p, lex, text, start, qualifier):
     if q == "exact":
         return qualifier, start, "", False
     applied = qualifier == "exact"
-    return (q if applied else qualifier), m.start() + (len(m.group()) - len(m.group().lstrip())), word, applied
+    return (q if applied else qualifier), m.start(), word, applied
 
 
 if __name__ == "__main__":  # pragma: no cover
