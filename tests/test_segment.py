@@ -65,3 +65,26 @@ def test_clause_bounds_stop_at_punctuation():
     text = "其中,建安投资完成151384万元,比增61.7%"
     lo, hi = clause_bounds(text, 9, 17)
     assert text[lo:hi] == "建安投资完成151384万元"
+
+
+WRAPPED = (
+    "本报讯 今年以来,东湖街道全力推进重点项目征迁\n"
+    "工作,共完成征迁签约1286户,拆除违章建筑约12.\n"
+    "5万平方米,腾出土地三百余亩。街道累计投入征迁\n"
+    "补偿资金3.2亿元。"
+)
+
+
+def test_a_layout_wrap_does_not_end_a_sentence():
+    sents = split_sentences(WRAPPED)
+    assert sents[0].text.startswith("本报讯") and sents[0].text.endswith("三百余亩。")
+    assert sents[1].text == "街道累计投入征迁\n补偿资金3.2亿元。"
+
+
+@pytest.mark.parametrize("text", [
+    "2023年国民经济和社会发展统计公报\n初步核算,2023年全县实现地区生产总值256.8亿元,按可比价格计算,比上年增长6.5%。",
+    "一般公共预算总收入完成16915万元\n规上工业产值完成149976万元\n限上社消零售额完成18837万元",
+    "奋力跑出发展 加速度\n赶进度,迅速掀起了大干热潮。",
+])
+def test_headlines_and_bulletin_lines_keep_their_line_breaks(text):
+    assert len(split_sentences(text)) == text.count("\n") + 1

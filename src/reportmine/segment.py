@@ -31,16 +31,60 @@ class Sentence:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences end at 。！？； (and their ASCII forms) or a line break.
+    """Sentences end at 。！？； (and their ASCII forms) or a line break; a
+    line that a layout wrapped in mid-sentence (`is_soft_newline`) goes on.
 
     >>> [(s.start, s.end) for s in split_sentences("一。二\\n三")]
     [(0, 2), (2, 4), (4, 5)]
     """
-    out = []
+    out: list[Sentence] = []
     for m in _SENTENCE_RE.finditer(text):
-        if m.end() > m.start():
+        if m.end() <= m.start():
+            continue
+        if out and text[out[-1].end - 1] == "\n" and is_soft_newline(text, out[-1].end - 1):
+            prev = out.pop()
+            out.append(Sentence(prev.start, m.end(), text[prev.start:m.end()]))
+        else:
             out.append(Sentence(m.start(), m.end(), m.group()))
     return out
+
+
+SOFT_LINE_MIN = 16
+_ENDS = set("。！？!?；;，,、：:”’\"」』)）】》")
+
+
+def is_soft_newline(text: str, i: int) -> bool:
+    """True for a line break that a layout put inside a sentence (newsprint
+    and OCR wrap lines at a fixed width): a long line that ends without
+    punctuation, followed at once by more Chinese text or a number.
+
+    >>> is_soft_newline("今年以来街道共完成征迁签约工作涉及\\n1286户。", 17)
+    True
+    """
+    if text[i] != "\n" or i == 0 or i + 1 >= len(text):
+        return False
+    prev, nxt = text[i - 1], text[i + 1]
+    if prev in _ENDS or prev.isspace() or nxt.isspace():
+        return False
+    if not (nxt.isdigit() or "\u4e00" <= nxt <= "\u9fff"):
+        return False
+    if (prev.isdigit() or prev == ".") and nxt.isdigit():
+        return True              # a number cut by the wrap: 98.\n6%
+    if _ENDS_WITH_QUANTITY.search(text, max(0, i - 6), i):
+        return False             # a bulletin line: name, value, unit
+    line_start = text.rfind("\n", 0, i) + 1
+    length = i - line_start
+    if length < SOFT_LINE_MIN:
+        return False
+    # a wrapped block: this line about as long as its neighbour (a headline
+    # above a paragraph is not)
+    nxt_end = text.find("\n", i + 1)
+    nxt_len = (len(text) if nxt_end < 0 else nxt_end) - i - 1
+    prev_len = line_start - 1 - (text.rfind("\n", 0, line_start - 1) + 1) if line_start else -1
+    return any(abs(length - n) <= max(4, length // 5) for n in (nxt_len, prev_len) if n > 0)
+
+
+_ENDS_WITH_QUANTITY = regex.compile(r"\d[\p{Han}%‰]{0,3}$")
 
 
 def sentence_at(sentences: list[Sentence], pos: int) -> Sentence:
@@ -62,10 +106,10 @@ def clause_bounds(text: str, start: int, end: int, limit: int = 60) -> tuple[int
     (3, 17)
     """
     lo = start
-    while lo > 0 and text[lo - 1] not in CLAUSE_STOPS and start - lo < limit:
+    while lo > 0 and start - lo < limit and (text[lo - 1] not in CLAUSE_STOPS or is_soft_newline(text, lo - 1)):
         lo -= 1
     hi = end
-    while hi < len(text) and text[hi] not in CLAUSE_STOPS and hi - end < limit:
+    while hi < len(text) and hi - end < limit and (text[hi] not in CLAUSE_STOPS or is_soft_newline(text, hi)):
         hi += 1
     return lo, hi
 
