@@ -664,9 +664,9 @@ def _read_money_tail(text, end, word, unit, value, value_max, p):
         last = fac
         end = mt.end()
     if unit == "CNY" and last == 1.0 and word in ("块", "元"):
-        # 三块五 = 3.5: one Chinese digit closing the amount
+        # 三块五, 12块5 = 3.5, 12.5: one digit closing the amount
         mt = p.tenth_tail.match(text, end)
-        if mt and not mt["d"].isdigit() and (
+        if mt and (
                 mt.end() >= len(text) or text[mt.end()] == "钱" or not regex.match(r"\p{Han}", text[mt.end()])):
             value += _digit_value(mt["d"]) / 10
             end = mt.end()
