@@ -103,6 +103,10 @@ class _Lock:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.key = os.path.realpath(path)
+        if self.key in _HELD:
+            # POSIX locks are per process: a second open in this process would succeed
+            raise StateBusy(BUSY_MESSAGE.format(path=path.removesuffix(".lock"), who=" (in this process)"))
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             self._acquire()
@@ -110,6 +114,7 @@ class _Lock:
             who = self._holder()
             os.close(self.fd)
             raise StateBusy(BUSY_MESSAGE.format(path=path.removesuffix(".lock"), who=who)) from None
+        _HELD.add(self.key)
         os.ftruncate(self.fd, 0)
         os.write(self.fd, f"{os.getpid()}\n".encode())
 
@@ -132,7 +137,12 @@ class _Lock:
     def release(self) -> None:
         # closing the descriptor releases the lock; the file stays (removing
         # a lock file while another process opens it is a race)
+        _HELD.discard(self.key)
         os.close(self.fd)
+
+
+# Lock files this process holds (realpaths).
+_HELD: set[str] = set()
 
 
 class State:
@@ -140,6 +150,7 @@ class State:
 
     def __init__(self, path: str, fp: str) -> None:
         self.path = path
+        self.invalidated = False
         self.lock = _Lock(path + ".lock")
         try:
             self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
@@ -152,8 +163,6 @@ class State:
         except BaseException:
             self.lock.release()
             raise
-        self.reused = 0
-        self.invalidated = False
         self._dirty = 0
         self._last_commit = time.monotonic()
         self._in_tx = False
