@@ -142,8 +142,9 @@ def _integer(s: str) -> Decimal:
         i = s.rfind(ch)
         if i < 0:
             continue
-        # the twin spelling (萬 for 万) is handled by the same split
         left, right = s[:i], s[i + 1:]
+        if ch in left and not left.endswith(ch):
+            raise NumeralError(s)   # 一万两万; but 四万万, 十万亿 multiply
         left_value = _integer(left) if left else Decimal(1)
         value = left_value * big
         if right:
@@ -192,6 +193,8 @@ def parse_numeral(s: str) -> float | None:
     >>> parse_numeral("十五点七"), parse_numeral("数十亿"), parse_numeral("五十千")
     (15.7, 1000000000.0, None)
     """
+    if regex.search(r"\d\s+\d", s.translate(_FULLWIDTH)):
+        return None      # two numbers side by side
     s = _normal_form(s)
     if not s:
         return None
@@ -265,6 +268,9 @@ def _alt(words) -> str:
 # Parts of a Chinese amount after 元/块: 五元三毛, 50元6角三分.  They are read
 # only there (分 alone is a score, 三角 a delta, 五角大楼 a building).
 CNY_MINOR = {"角": 0.1, "毛": 0.1, "分": 0.01}
+# Discounts name the price paid in tenths, and two digits in a row in
+# hundredths: 八折 = 80%, 八五折 = 85%, 75折 = 75%.
+DISCOUNT = ("折",)
 # A 半 that is part of a word, not "half": 上半年, 一半, 大半, 多半, 过半.
 HALF_NOT_AFTER = "上下前后大多好过一这那另每"
 # Clause punctuation and words after which a 半 ending a quantity stands alone:
@@ -414,6 +420,10 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int) -> tuple[Q
     while e > s:
         rd = _reading(text, s, e)
         if rd is not None:
+            if _digitless(rd.numeral) and not (p.before and p.before.search(text, max(floor, s - 4), s)):
+                # 万元户, 亿元以上项目, 千万工程: a bare multiplier is a word;
+                # after 超 破 近 逾 it is a number (破百万, 超亿元)
+                return None, run.end()
             return _read_number(text, rd, p, lex, floor), run.end()
         e -= 1
     return None, run.end()
@@ -465,8 +475,8 @@ def _read_number(text: str, rd: _Reading, p: _Patterns, lex: Lexicon, floor: int
         if rng is not None:
             value, value_max, unit_hit, end = rng
             qualifier = "range"
-    if rd.sequence and not (unit_hit and _is_tenths(lex, unit_hit[0]) and len(rd.numeral.strip()) == 2):
-        return None  # 二〇二三 is a year or a code, not an amount
+    if rd.sequence and not (unit_hit and unit_hit[0] in DISCOUNT and len(rd.numeral.strip()) == 2):
+        return None  # 二〇二三 is a year or a code, 三五成群 an idiom; 八五折 is 85%
     if unit_hit is None:
         return _read_unitless(text, start, end, rd.numeral, value, value_max, qualifier, p, lex, floor)
 
@@ -487,8 +497,8 @@ def _read_number(text: str, rd: _Reading, p: _Patterns, lex: Lexicon, floor: int
             if cb and unit == "CNY":
                 unit, start = cb
     elif category == "rate" and factor == 10 and ud.unit == "%":
-        # tenths (成, 折): 七成六 = 76%, 三成半 = 35%, 八五折 = 85%, 75折 = 75%
-        if rd.sequence or (value >= 10 and value < 100 and value % 10 and value_max is None):
+        # tenths (成, 折): 七成六 = 76%, 三成半 = 35%; 八五折 = 85%, 75折 = 75%
+        if word in DISCOUNT and value_max is None and (rd.sequence or 10 < value < 100 and value % 10):
             factor = 1.0
         elif value_max is None:
             mt = p.tenth_tail.match(text, end)
@@ -527,13 +537,13 @@ def _digit_value(d: str) -> int:
     return int(d) if d.isdigit() else DIGITS[d]
 
 
+def _digitless(numeral: str) -> bool:
+    """百万, 亿: multipliers with no digit (十 is a number of its own: 十户)."""
+    return all(c in UNIT_CHARS and c not in "十拾" for c in numeral.strip())
+
+
 def _chinese(numeral: str) -> bool:
     return not any(c.isdigit() for c in numeral)
-
-
-def _is_tenths(lex: Lexicon, word: str) -> bool:
-    ud = lex.units[word]
-    return ud.category == "rate" and ud.factor == 10
 
 
 def _half_ends(text: str, pos: int) -> bool:
