@@ -230,12 +230,13 @@ def _remove_stale_parts(out_dir: str, tables: tuple, count: int) -> None:
 
 # -- the driver ----------------------------------------------------------------
 
-def partitions(sources: list[Source], size: int = PARTITION) -> list[list[Source]]:
-    """Consecutive runs of `size` sources (the last may be shorter).
+def partitions(sources: list[Source], size: int | None = None) -> list[list[Source]]:
+    """Consecutive runs of `size` (default PARTITION) sources; the last may be shorter.
 
     >>> [len(p) for p in partitions([Source(str(i), "") for i in range(5)], 2)]
     [2, 2, 1]
     """
+    size = size or PARTITION
     return [sources[i:i + size] for i in range(0, len(sources), size)]
 
 
@@ -244,7 +245,7 @@ def _cluster(opts: RunOptions, stack: ExitStack) -> Client:
         return stack.enter_context(Client(opts.scheduler))
     cluster = stack.enter_context(LocalCluster(
         n_workers=max(1, opts.jobs), threads_per_worker=1, processes=True,
-        dashboard_address=None, silence_logs=logging.WARNING))
+        dashboard_address=":0", silence_logs=logging.WARNING))
     return stack.enter_context(Client(cluster))
 
 
