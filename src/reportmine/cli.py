@@ -13,7 +13,10 @@ import click
 from . import __version__
 from .lexicon import LexiconError, load_lexicon
 from .read import DEFAULT_GLOBS, DEFAULT_MAX_BYTES
-from .runner import TABLES, RunOptions, run
+from .parallel import default_jobs
+from .progress import make_progress
+from .runner import DEFAULT_DOC_TIMEOUT, ENGINES, TABLES, RunOptions, run
+from .state import StateBusy, StateError
 from .write import TEXT_FORMATS
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_NONE_READ = 0, 1, 2, 3
@@ -50,9 +53,25 @@ def cli() -> None:
 @click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True,
               help="Larger inputs are not read (status too_large).")
 @click.option("--top", type=click.IntRange(0), default=0, help="Terms table: the N most frequent terms per document.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr (per-file errors still show).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress bar and no summary line on stderr (failed inputs still show).")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=None,
+              help="Worker processes (or Dask workers of a LocalCluster). Default: the number of cores.")
+@click.option("--doc-timeout", type=click.FloatRange(0), default=DEFAULT_DOC_TIMEOUT, show_default=True,
+              help="Seconds one document may take; a slower one gets status timeout and the run goes on "
+                   "(0: no limit).")
+@click.option("--state", type=click.Path(dir_okay=False),
+              help="SQLite file that makes runs incremental: only new or changed inputs are read again.")
+@click.option("--log-file", type=click.Path(dir_okay=False),
+              help="Append timestamped lines (start, failed inputs, summary) to FILE.")
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
+              help="local: worker processes on this machine; dask: a Dask cluster "
+                   "(pip install 'reportmine[dask]').")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --engine dask: the scheduler's address (tcp://host:8786). "
+                   "Default: a LocalCluster on this machine.")
 def extract(inputs, table, fmt, output, out_dir, excel, globs, lexicons, text_field, id_field,
-            max_bytes, top, quiet):
+            max_bytes, top, quiet, jobs, doc_timeout, state, log_file, engine, scheduler):
     """Extract indicators from INPUTS (folders, files, .jsonl/.csv corpora, or - for stdin).
 
     Writes CSV to stdout by default. Exit codes: 0 every input read, 1 some
@@ -63,32 +82,66 @@ def extract(inputs, table, fmt, output, out_dir, excel, globs, lexicons, text_fi
         inputs=tuple(inputs), globs=tuple(globs) or DEFAULT_GLOBS, table=table, fmt=fmt,
         output=output, out_dir=out_dir, excel=excel, lexicons=tuple(lexicons),
         text_field=text_field, id_field=id_field, max_bytes=max_bytes, top=top,
+        jobs=jobs or default_jobs(), doc_timeout=doc_timeout, state=state, engine=engine, scheduler=scheduler,
     )
+    _check_engine(opts)
     try:
         load_lexicon(opts.lexicons)
     except LexiconError as e:
         raise click.UsageError(f"lexicon: {e}") from None
     stdout = None if (output or out_dir) else _stdout_text()
 
-    def report(result) -> None:
-        doc = result.document
-        if doc["status"] != "ok":
-            click.echo(f"reportmine: {doc['path']}: {doc['status']}: {doc['error']}", err=True)
-
     try:
-        summary = run(opts, stdout=stdout, on_result=report, stdin=sys.stdin.buffer)
+        progress = make_progress(sys.stderr, quiet, log_file, argv=" ".join(sys.argv[1:]))
+    except OSError as e:
+        raise click.UsageError(f"--log-file: {e.strerror or e}") from None
+    previous_term = _exit_on_sigterm()
+    try:
+        summary = run(opts, stdout=stdout, stdin=sys.stdin.buffer, progress=progress)
         if stdout is not None:
             stdout.flush()
+    except (StateBusy, StateError) as e:
+        click.echo(f"reportmine: {e}", err=True)
+        sys.exit(EXIT_USAGE)
     except BrokenPipeError:
         _quiet_broken_pipe()
         sys.exit(EXIT_OK)
     except OSError as e:
         click.echo(f"reportmine: cannot write output: {e.strerror or e}", err=True)
         sys.exit(EXIT_SOME_FAILED if not e.filename else EXIT_NONE_READ)
-    if not quiet:
-        click.echo(f"reportmine: {summary.inputs} inputs, {summary.ok} read, {len(summary.failed)} failed, "
-                   f"{summary.indicators} indicators", err=True)
+    finally:
+        progress.close()
+        _restore_sigterm(previous_term)
     sys.exit(summary.exit_code)
+
+
+def _check_engine(opts) -> None:
+    """Options that only make sense with one engine, and the dask extra."""
+    if opts.scheduler and opts.engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    if opts.engine != "dask":
+        return
+    if opts.state:
+        raise click.UsageError("--state works with the local engine; with --engine dask write to --out-dir")
+    import importlib.util
+    if importlib.util.find_spec("distributed") is None:
+        raise click.UsageError("--engine dask needs dask.distributed: pip install 'reportmine[dask]'")
+
+
+def _exit_on_sigterm():
+    """SIGTERM (a cron timeout, `kill`) ends the run like Ctrl-C: workers are
+    stopped, finished work is kept in --state, half-written outputs removed."""
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+    try:
+        return signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding application)
+        return None
+
+
+def _restore_sigterm(previous) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _quiet_broken_pipe() -> None:
