@@ -16,6 +16,7 @@ previous output intact.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import os
@@ -118,10 +119,14 @@ class RowWriter:
         self.excel = excel
         if fmt in ("csv", "tsv"):
             delim = "," if fmt == "csv" else "\t"
-            self.writer = csv.writer(stream, delimiter=delim, lineterminator="\r\n" if excel else "\n")
+            # the csv module quotes a field only for the characters of its
+            # line terminator: with "\n" a lone "\r" would go out unquoted
+            # and split the record, so rows are built with CRLF and re-ended
+            self.line = io.StringIO(newline="")
+            self.writer = csv.writer(self.line, delimiter=delim, lineterminator="\r\n")
             if excel:
                 stream.write("\ufeff")
-            self.writer.writerow(self.columns)
+            self._write_cells(self.columns)
         elif fmt != "jsonl":
             raise ValueError(f"unknown text format {fmt!r}")
 
@@ -137,7 +142,14 @@ class RowWriter:
         cells = [_cell(row.get(c)) for c in self.columns]
         if self.excel:
             cells = [excel_safe(c) for c in cells]
+        self._write_cells(cells)
+
+    def _write_cells(self, cells) -> None:
+        self.line.seek(0)
+        self.line.truncate()
         self.writer.writerow(cells)
+        text = self.line.getvalue()
+        self.stream.write(text if self.excel else text[:-2] + "\n")
 
     def close(self) -> None:
         self.stream.flush()
