@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import signal
 import sys
+from pathlib import Path
 
 import click
 
@@ -17,7 +18,7 @@ from .parallel import default_jobs
 from .progress import make_progress
 from .runner import DEFAULT_DOC_TIMEOUT, ENGINES, TABLES, RunOptions, run
 from .state import StateBusy, StateError
-from .write import TEXT_FORMATS
+from .write import BINARY_FORMATS, FORMATS, MSG_BINARY_TO_TERMINAL, TEXT_FORMATS
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_NONE_READ = 0, 1, 2, 3
 
@@ -37,8 +38,8 @@ def cli() -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--table", type=click.Choice(TABLES), default="indicators", show_default=True,
               help="Which table to write to stdout or -o.")
-@click.option("--format", "fmt", type=click.Choice(TEXT_FORMATS), default="csv", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="Output format (parquet and xlsx need the extras of the same name).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write the table to FILE (atomically) instead of stdout.")
 @click.option("--out-dir", type=click.Path(file_okay=False),
@@ -89,6 +90,9 @@ def extract(inputs, table, fmt, output, out_dir, excel, globs, lexicons, text_fi
         load_lexicon(opts.lexicons)
     except LexiconError as e:
         raise click.UsageError(f"lexicon: {e}") from None
+    if fmt in BINARY_FORMATS and not (output or out_dir) and sys.stdout.isatty():
+        raise click.UsageError(MSG_BINARY_TO_TERMINAL.format(fmt=fmt))
+    _need_extra(fmt)
     stdout = None if (output or out_dir) else _stdout_text()
 
     try:
@@ -144,6 +148,16 @@ def _restore_sigterm(previous) -> None:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _need_extra(fmt: str) -> None:
+    """parquet and xlsx writers are optional extras: say how to get them."""
+    module = {"parquet": "pyarrow", "xlsx": "openpyxl"}.get(fmt)
+    if module is None:
+        return
+    import importlib.util
+    if importlib.util.find_spec(module) is None:
+        raise click.UsageError(f"--format {fmt} needs {module}: pip install 'reportmine[{fmt}]'")
+
+
 def _quiet_broken_pipe() -> None:
     """`reportmine ... | head`: stop quietly, without a traceback or a flush error."""
     import os
@@ -175,39 +189,104 @@ def normalize(file):
         _quiet_broken_pipe()
 
 
-@cli.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--lexicons", "lexicons", multiple=True, type=click.Path(exists=True, file_okay=False))
-def show(file, lexicons):
-    """Show FILE's indicators in a table, the number highlighted in its sentence."""
-    from rich.console import Console
+def _print_wide(console, renderable) -> None:
+    """On a terminal a table folds to fit; written to a file or a pipe it
+    keeps its natural width, so every cell stays on one line."""
     from rich.table import Table
-    from rich.text import Text
 
-    from .pipeline import process_source
+    if isinstance(renderable, Table) and not console.is_terminal:
+        from rich.measure import Measurement
+        from rich.console import Console
+        width = Measurement.get(console, console.options.update(width=10_000), renderable).maximum
+        Console(width=max(console.width, width), file=console.file).print(renderable)
+    else:
+        console.print(renderable)
+
+
+def _lexicon_or_usage_error(lexicons):
+    try:
+        return load_lexicon(tuple(lexicons))
+    except LexiconError as e:
+        raise click.UsageError(f"lexicon: {e}") from None
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--lexicons", "lexicons", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="A folder of extra lexicons added on top of the shipped ones (repeatable).")
+@click.option("--id", "record_id", metavar="ID", help="In a .jsonl/.csv corpus: the record to show (default: the first).")
+@click.option("--text-field", default="text", show_default=True, help="Text field of JSONL/CSV corpus records.")
+@click.option("--id-field", default="id", show_default=True, help="Id field of JSONL/CSV corpus records.")
+@click.option("--no-text", is_flag=True, help="Only the table, not the text.")
+def show(file, lexicons, record_id, text_field, id_field, no_text):
+    """Show FILE's text with every indicator highlighted in place and numbered,
+    and the indicators table beneath, for checking by eye.
+
+    FILE is an article, a .jsonl/.csv corpus (choose the record with --id) or
+    - for stdin. Colours show on a terminal; elsewhere the [n] marks remain.
+    """
+    from rich.console import Console
+
+    from .pipeline import build_document, process_source
     from .read import iter_sources, load_source
+    from .show import render
 
-    lex = load_lexicon(tuple(lexicons))
-    src = load_source(next(iter_sources([file])))
+    lex = _lexicon_or_usage_error(lexicons)
+    sources = iter_sources([file], text_field=text_field, id_field=id_field, stdin=sys.stdin.buffer)
+    if record_id is None:
+        src = next(sources, None)
+    else:
+        src = next((s for s in sources if s.doc_id == record_id), None)
+        if src is None:
+            raise click.UsageError(f"{file}: no record with {id_field} {record_id!r}")
+    if src is None:
+        raise click.UsageError(f"{file}: no record to show")
+    src = load_source(src)
     result = process_source(src, lex)
-    console = Console()
     doc = result.document
     if doc["status"] != "ok":
         click.echo(f"reportmine: {doc['path']}: {doc['status']}: {doc['error']}", err=True)
         sys.exit(EXIT_SOME_FAILED)
-    table = Table(title=f"{doc['doc_id']}  {doc['title']}  {doc['date']}  {doc['publisher']}", show_lines=False)
-    for col in ("#", "category", "subject", "value", "unit", "qualifier", "change", "sentence"):
-        table.add_column(col, overflow="fold")
-    for r in result.indicators:
-        sent = r["sentence"]
-        t = Text(sent)
-        i = sent.find(r["raw"])
-        if i >= 0:
-            t.stylize("bold reverse", i, i + len(r["raw"]))
-        table.add_row(str(r["mention"]), r["category"], r["subject"], str(r["value"]) +
-                      (f"..{r['value_max']}" if r["value_max"] is not None else ""),
-                      r["unit"], r["qualifier"], r["change"], t)
-    console.print(table)
+    document = build_document(src)
+    console = Console()
+    for part in render(doc, document.text, result.indicators, show_text=not no_text):
+        _print_wide(console, part)
+
+
+@cli.command()
+@click.argument("table", type=click.Path(exists=True, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(("table",) + TEXT_FORMATS), default="table", show_default=True,
+              help="table: a terminal table with totals; csv, tsv, jsonl: the pivot as data.")
+def summary(table, fmt):
+    """Pivot an indicators TABLE: one row per document with its count of
+    indicators, the count of each category, and the sums of value for
+    households (户), area (ha) and money (CNY).
+
+    TABLE is a file in any format extract writes (csv, tsv, jsonl, parquet,
+    xlsx), an --out-dir folder, or - for CSV on stdin.
+    """
+    from .summary import SUMMARY_COLUMNS, TableError, read_indicators, rich_table, summarize
+    from .write import RowWriter
+
+    _need_extra(Path(table).suffix.lower().lstrip(".").replace("xlsm", "xlsx"))
+    try:
+        result = summarize(read_indicators(table, stdin=sys.stdin.buffer))
+    except TableError as e:
+        raise click.UsageError(str(e)) from None
+    if fmt == "table":
+        from rich.console import Console
+        n = sum(r["indicators"] for r in result)
+        _print_wide(Console(), rich_table(result, title=f"{len(result)} documents, {n} indicators"))
+        return
+    out = _stdout_text()
+    try:
+        writer = RowWriter(out, SUMMARY_COLUMNS, fmt)
+        for row in result:
+            writer.write(row)
+        out.flush()
+        out.detach()        # leave sys.stdout open for whoever writes next
+    except BrokenPipeError:
+        _quiet_broken_pipe()
 
 
 def main() -> None:
