@@ -206,6 +206,7 @@ QUANTITIES = [
     ("水深超过250m", "超过250m", 0.25, None, "km", "at_least"),
     ("两千米", "两千米", 2, None, "km", "exact"),
     ("2.3千克", "2.3千克", 0.0023, None, "t", "exact"),
+    ("跑道3百米", "3百米", 0.3, None, "km", "exact"),
     # bare numbers scaled by 万/亿 take money or people from the clause
     ("争取4000万专项资金", "4000万", 4e7, None, "CNY", "exact"),
     ("常住人口1.8万", "1.8万", 18000, None, "人", "exact"),

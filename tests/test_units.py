@@ -41,3 +41,15 @@ def test_unit_example(text, value, unit):
     assert any(r["unit"] == unit and r["category"] == category
                and math.isclose(float(r["value"]), value, rel_tol=1e-6) for r in rows), \
         f"{text!r}: expected {value} {unit} ({category}), got {found}"
+
+
+def test_a_unit_added_in_a_user_folder_is_read(tmp_path):
+    # the README's steps: one [[unit]] entry with its examples, no code
+    (tmp_path / "units.toml").write_text(
+        '[[unit]]\nsurface = ["千瓦"]\ncategory = "other"\nunit = "kW"\nfactor = 1\n'
+        'examples = [["装机容量12万千瓦", 120000, "kW"]]\n', encoding="utf-8")
+    lex = load_lexicon((tmp_path,))
+    (src, text, value, unit), = [e for e in lex.unit_examples if e[0].endswith(":千瓦")]
+    rows = reportmine.extract_text(text, lexicon=lex)
+    assert [(r["value"], r["unit"], r["category"]) for r in rows] == [(value, unit, "other")]
+    assert reportmine.extract_text(text, lexicon=LEX) == []

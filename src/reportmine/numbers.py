@@ -66,6 +66,10 @@ NUMRUN = (
 )
 
 _ARABIC_RE = regex.compile(ARABIC)
+_NUMRUN_RE = regex.compile(NUMRUN)
+_SPLIT_DIGITS_RE = regex.compile(r"\d\s+\d")
+_INSIDE_RE = regex.compile(r"[ \t]?([多余来几])")
+_HAN_RE = regex.compile(r"\p{Han}")
 _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 
@@ -133,12 +137,15 @@ def _section(s: str) -> Decimal:
     return total
 
 
+_BIG_ORDER = tuple(sorted(BIG.items(), key=lambda kv: -kv[1]))
+
+
 def _integer(s: str) -> Decimal:
     """A numeral without 点: split at the last of the biggest multiplier present.
 
     '一千零一万零一' -> 1001 * 10^4 + 1; '4.78万亿' -> 47800 * 10^8.
     """
-    for ch, big in sorted(BIG.items(), key=lambda kv: -kv[1]):
+    for ch, big in _BIG_ORDER:
         i = s.rfind(ch)
         if i < 0:
             continue
@@ -193,7 +200,7 @@ def parse_numeral(s: str) -> float | None:
     >>> parse_numeral("十五点七"), parse_numeral("数十亿"), parse_numeral("五十千")
     (15.7, 1000000000.0, None)
     """
-    if regex.search(r"\d\s+\d", s.translate(_FULLWIDTH)):
+    if not s.isalnum() and _SPLIT_DIGITS_RE.search(s.translate(_FULLWIDTH)):
         return None      # two numbers side by side
     s = _normal_form(s)
     if not s:
@@ -305,7 +312,7 @@ class _Patterns:
             rf"|(?P<num>{NUMRUN})"
             rf"|(?<![{HALF_NOT_AFTER}])(?P<half>半)"
         )
-        self.numrun = regex.compile(NUMRUN)
+        self.numrun = _NUMRUN_RE
         self.unit = regex.compile(rf"[ \t]?(?:{units})") if units else None
         self.before = regex.compile(rf"(?:{before})[ \t]?$") if before else None
         self.after = regex.compile(rf"[ \t]?(?:{after})") if after else None
@@ -316,18 +323,16 @@ class _Patterns:
         self.major = {w: u.unit for w, u in money.items() if u.factor == 1}
         self.minor = {w: (u.unit, u.factor) for w, u in money.items() if u.factor < 1}
         names = [w for w, code in self.major.items() if code != "CNY" or w == "人民币"]
-        names += [w for w in self.major if not regex.search(r"\p{Han}", w)]
+        names += [w for w in self.major if not _HAN_RE.search(w)]
         self.currency_before = regex.compile(rf"(?:{_alt(names)})[ \t]?$") if names else None
         self.currency_after = regex.compile(
             rf"(?:{_alt(w for w, c in self.major.items() if c != 'CNY')})") if names else None
         minor_words = list(self.minor) + list(CNY_MINOR)
         self.minor_tail = regex.compile(
-            rf"[又和零]?(?P<n>{NUMRUN})(?P<u>{_alt(minor_words)})(?!之)")
+            rf"[又和零]?(?P<n>{NUMRUN})(?P<u>{_alt(minor_words)})(?![之钟])")
         self.tenth_tail = regex.compile(rf"(?P<d>[{CN_DIGITS}\d])(?![{CN_CHARS}\d点.])")
         self.ge_units = tuple(sorted((w for w in lex.units if w.startswith("个") and len(w) > 1),
                                      key=len, reverse=True))
-        self.durations = regex.compile(
-            "(?:" + _alt(w for w, u in lex.units.items() if u.category == "duration") + ")")
 
 
 @lru_cache(maxsize=8)
@@ -415,17 +420,22 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int) -> tuple[Q
     run = p.numrun.match(text, m.start())
     if not run:
         return None, m.end()
-    s, e = run.start(), run.end()
-    # a run that is not one numeral (五十千) may still start with one
-    while e > s:
+    s = run.start()
+    # the longest numeral first; a shorter one when the run is no numeral
+    # (五十千) or when a unit word starts inside it (12万千瓦, 3百米)
+    for e in range(run.end(), s, -1):
+        if e < run.end() and _match_unit(p, lex, text, e) is None:
+            continue
         rd = _reading(text, s, e)
-        if rd is not None:
-            if _digitless(rd.numeral) and not (p.before and p.before.search(text, max(floor, s - 4), s)):
-                # 万元户, 亿元以上项目, 千万工程: a bare multiplier is a word;
-                # after 超 破 近 逾 it is a number (破百万, 超亿元)
-                return None, run.end()
-            return _read_number(text, rd, p, lex, floor), run.end()
-        e -= 1
+        if rd is None:
+            continue
+        if _digitless(rd.numeral) and not (p.before and p.before.search(text, max(floor, s - 4), s)):
+            # 万元户, 亿元以上项目, 千万工程: a bare multiplier is a word;
+            # after 超 破 近 逾 it is a number (破百万, 超亿元)
+            return None, run.end()
+        q = _read_number(text, rd, p, lex, floor)
+        if q is not None:
+            return q, q.end
     return None, run.end()
 
 
@@ -435,7 +445,7 @@ def _reading(text: str, s: int, e: int) -> _Reading | None:
     if core[-1:] in "点个余多来":
         return None
     qualifier = numeral_qualifier(core)
-    if not _ARABIC_RE.search(core):
+    if len(core) > 1 and not _ARABIC_RE.search(core):
         pair = parse_range_pair(core)
         if pair:
             return _Reading(s, e, numeral, pair[0], pair[1], "range")
@@ -453,10 +463,10 @@ def _read_number(text: str, rd: _Reading, p: _Patterns, lex: Lexicon, floor: int
     value, value_max, qualifier = rd.value, rd.value_max, rd.qualifier
 
     # 300多穴, 2万余名, 十来个: a 'some' word between the number and its unit
-    mi = regex.match(r"[ \t]?([多余来几])", text[end:end + 2])
-    if mi and _match_unit(p, lex, text, end + mi.end()):
+    mi = _INSIDE_RE.match(text, end)
+    if mi and _match_unit(p, lex, text, mi.end()):
         qualifier = lex.qualifier_inside.get(mi.group(1), "at_least")
-        end += mi.end()
+        end = mi.end()
 
     half = 0.0
     unit_hit = _match_unit(p, lex, text, end)
@@ -502,7 +512,7 @@ def _read_number(text: str, rd: _Reading, p: _Patterns, lex: Lexicon, floor: int
             factor = 1.0
         elif value_max is None:
             mt = p.tenth_tail.match(text, end)
-            if mt:
+            if mt and _match_unit(p, lex, text, mt.end()) is None:
                 value += _digit_value(mt["d"]) / 10
                 end = mt.end()
             elif text.startswith("半", end) and _half_ends(text, end + 1):
@@ -537,9 +547,12 @@ def _digit_value(d: str) -> int:
     return int(d) if d.isdigit() else DIGITS[d]
 
 
+_MULTIPLIERS = frozenset(UNIT_CHARS) - {"十", "拾"}
+
+
 def _digitless(numeral: str) -> bool:
     """百万, 亿: multipliers with no digit (十 is a number of its own: 十户)."""
-    return all(c in UNIT_CHARS and c not in "十拾" for c in numeral.strip())
+    return all(c in _MULTIPLIERS for c in numeral)
 
 
 def _chinese(numeral: str) -> bool:
@@ -566,9 +579,9 @@ def _read_range(text, pos, unit_hit, p, lex, rd):
     if hi is None or _digit_sequence(_normal_form(second)):
         return None
     end2 = m2.end()
-    mi = regex.match(r"[ \t]?[多余]", text[end2:end2 + 2])
-    if mi:
-        end2 += mi.end()
+    mi = _INSIDE_RE.match(text, end2)
+    if mi and mi.group(1) in "多余":
+        end2 = mi.end()
     unit2 = _match_unit(p, lex, text, end2)
     if unit_hit is not None and (unit2 is None or unit2[0] != unit_hit[0]):
         return None
@@ -677,7 +690,7 @@ def _read_money_tail(text, end, word, unit, value, value_max, p):
         # 三块五, 12块5 = 3.5, 12.5: one digit closing the amount
         mt = p.tenth_tail.match(text, end)
         if mt and (
-                mt.end() >= len(text) or text[mt.end()] == "钱" or not regex.match(r"\p{Han}", text[mt.end()])):
+                mt.end() >= len(text) or text[mt.end()] == "钱" or not _HAN_RE.match(text, mt.end())):
             value += _digit_value(mt["d"]) / 10
             end = mt.end()
     if text.startswith("钱", end) and word not in ("块钱",):
@@ -688,7 +701,7 @@ def _read_money_tail(text, end, word, unit, value, value_max, p):
 
 
 def _read_slash(text, m, p, lex, floor):
-    """1/15 of a whole: a rate in % (not a date such as 7/10, not a/b followed by a unit)."""
+    """1/15 of a whole: a rate in %; not a/b followed by a unit or %, nor part of 1/2/3 or 1.5/3."""
     start = m.start()
     num, den = float(m["slash"]), float(m["den2"])
     if den == 0 or num > den or text[m.end(): m.end() + 1] in ("%", "％"):
@@ -718,11 +731,15 @@ def _read_fraction(text, m, p, lex, floor):
     if p.joiner and value_max is None:
         mj = p.joiner.match(text, end)
         if mj:
-            m2 = regex.match(rf"(?:{regex.escape(m['den'])}分之)?({NUMRUN})", text[mj.end():])
-            v2 = parse_numeral(m2.group(1)) if m2 else None
+            # the second end may repeat the denominator: 百分之二十到百分之三十
+            k = mj.end()
+            if text.startswith(m["den"] + "分之", k):
+                k += len(m["den"]) + 2
+            m2 = _NUMRUN_RE.match(text, k)
+            v2 = parse_numeral(m2.group()) if m2 else None
             if v2 is not None and v2 * factor > value:
                 value_max, qualifier = v2 * factor, "range"
-                end = mj.end() + m2.end()
+                end = m2.end()
     if value_max is not None:
         qualifier = "range"
     q_after = _qualifier_after(p, lex, text, end)
@@ -739,14 +756,11 @@ def _read_fraction(text, m, p, lex, floor):
 
 def _read_half(text, pos, p, lex, floor):
     """半 as a number: half a duration (半天, 半个月, 不出半天), not 半年来 (a period)."""
-    md = p.durations.match(text, pos + 1)
-    if not md:
-        return None
     unit_hit = _match_unit(p, lex, text, pos + 1)
-    if unit_hit is None:
+    if unit_hit is None or lex.units[unit_hit[0]].category != "duration":
         return None
     word, end = unit_hit
-    if regex.match(r"(?:以)?来", text[end:end + 2]):
+    if text.startswith(("来", "以来"), end):
         return None
     ud = lex.units[word]
     qualifier = "exact"
