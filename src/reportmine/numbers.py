@@ -429,9 +429,10 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int) -> tuple[Q
         rd = _reading(text, s, e)
         if rd is None:
             continue
-        if _digitless(rd.numeral) and not (p.before and p.before.search(text, max(floor, s - 4), s)):
+        if _digitless(rd.numeral) and not text.startswith(("余", "多"), e) \
+                and not (p.before and p.before.search(text, max(floor, s - 4), s)):
             # 万元户, 亿元以上项目, 千万工程: a bare multiplier is a word;
-            # after 超 破 近 逾 it is a number (破百万, 超亿元)
+            # after 超 破 近 逾 or before 余 多 it is a number (破百万, 超亿元, 千余户)
             return None, run.end()
         q = _read_number(text, rd, p, lex, floor)
         if q is not None:
