@@ -276,7 +276,9 @@ def summary(table, fmt):
     if fmt == "table":
         from rich.console import Console
         n = sum(r["indicators"] for r in result)
-        _print_wide(Console(), rich_table(result, title=f"{len(result)} documents, {n} indicators"))
+        console = Console()
+        console.print(f"{len(result)} documents, {n} indicators", highlight=False)
+        _print_wide(console, rich_table(result))
         return
     out = _stdout_text()
     try:

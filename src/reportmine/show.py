@@ -77,6 +77,6 @@ def render(document: dict, text: str, rows, show_text: bool = True) -> list:
     """Everything `reportmine show` prints, in order."""
     out: list = [heading(document, len(rows))]
     if show_text:
-        out += ["", marked_text(text, rows), ""]
+        out += ["", marked_text(text.rstrip(), rows), ""]
     out.append(indicators_table(rows))
     return out

@@ -205,14 +205,14 @@ def _shown(v, col: str = "") -> str:
     return f"{int(v):,}" if isinstance(v, (int, float)) else str(v)
 
 
-def rich_table(summary: list[dict], title: str = ""):
+def rich_table(summary: list[dict]):
     """A rich Table of the summary: categories no document has are left out,
     and a total row closes it."""
     from rich.table import Table
 
     cols = ["doc_id", "indicators"] + [c for c in CATEGORIES if any(r[c] for r in summary)] \
         + [col for _, _, col in SUMS]
-    table = Table(title=title or None, title_justify="left", show_footer=bool(summary))
+    table = Table(show_footer=bool(summary))
     total = totals(summary)
     for c in cols:
         table.add_column(c, footer=_shown(total[c], c) if summary else "",
