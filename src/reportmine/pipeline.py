@@ -14,7 +14,7 @@ map, in one process or many.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .decode import classify_bytes, decode_bytes, html_to_text
 from .extract import find_mentions
@@ -22,6 +22,7 @@ from .lexicon import Lexicon
 from .metadata import find_date, find_publisher, find_title
 from .model import INDICATOR_COLUMNS, DocResult, DocStatus, Document, Source
 from .normalize import normalize_text, traditional_chars
+from .places import document_place, locate_all
 
 
 @dataclass(frozen=True)
@@ -135,12 +136,19 @@ def format_value(v: float | None):
 
 def indicator_rows(doc: Document, lex: Lexicon) -> list[dict]:
     rows = []
-    for n, m in enumerate(find_mentions(doc.text, lex), 1):
+    mentions = find_mentions(doc.text, lex)
+    # place and period: the document's places and time words are read once,
+    # then given to each mention by offset
+    where = locate_all(doc.text, doc.title, doc.date, lex, [
+        (m.quantity.start, m.quantity.end, m.sentence_start, m.sentence_start + len(m.sentence))
+        for m in mentions])
+    for n, (m, (place, place_path, period)) in enumerate(zip(mentions, where), 1):
         q = m.quantity
         rows.append({
             "doc_id": doc.doc_id, "mention": n, "category": q.category, "subject": m.subject,
             "value": format_value(q.value), "value_max": format_value(q.value_max), "unit": q.unit,
-            "qualifier": q.qualifier, "change": m.change, "place": "", "place_path": "", "period": "",
+            "qualifier": q.qualifier, "change": m.change, "place": place, "place_path": place_path,
+            "period": period,
             "raw": q.raw, "start": q.start, "end": q.end, "sentence": m.sentence.strip(),
         })
     assert all(tuple(r) == INDICATOR_COLUMNS for r in rows)
@@ -195,6 +203,7 @@ def process_source(source: Source, lex: Lexicon, options: Options = Options()) -
         doc = build_document(source)
         if isinstance(doc, DocResult):
             return doc
+        doc = replace(doc, place=document_place(doc.text, doc.title, lex))
         rows = indicator_rows(doc, lex)
         terms = term_rows(doc, lex, options.top) if options.terms else []
         return DocResult(document_row(doc, len(rows)), tuple(rows), tuple(terms))

@@ -1,0 +1,314 @@
+"""Reporting periods: the time words of a text, read once, and their
+normalized form against the document's date.
+
+    2023年 -> 2023      上半年 -> 2023-H1     二季度 -> 2023-Q2
+    1-8月份 -> 2022-01..2022-08               截至10月23日 -> 2020-10-23
+    截至目前 -> the publish date              十四五 -> 2021..2025
+
+Relative words (今年, 上半年, 1-8月) need the document's date; without one
+they are written as found, tidied (1-8月份 -> 1-8月).  A year word that is
+the base of a comparison (较去年, 去年同期) is not a period, and neither is
+a number of years (三年任务, 10多年): only four-digit years and the words of
+lexicons/places.toml [period] are read.
+
+>>> [resolve_period(c, "2023-07-10") for c in find_periods("1-5月固定投资达3774万元", load_lexicon())]
+['2023-01..2023-05']
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .lexicon import Lexicon, LexiconError
+
+_CN = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+_YEAR = r"(?:(?<![\d.])(?:19|20)\d{2}(?!\d)|[〇零一二三四五六七八九]{4})"
+_JOIN = r"\s*(?:-|—|–|~|～|至|到)\s*"
+_HAN = regex.compile(r"\p{Han}")
+
+
+@dataclass(frozen=True)
+class PeriodCue:
+    """One time expression in the text, not yet resolved.
+
+    kind: year, years, half, quarter, months, month, day, now, yearend.
+    a, b: half or quarter number; first and last month; month and day
+    (day 0: the month's last day); first and last year.
+    """
+
+    start: int
+    end: int
+    kind: str
+    found: str
+    year: int | None = None      # a year written out (2023年)
+    rel: int | None = None       # years from the document's year (今年 0, 去年 -1)
+    a: int = 0
+    b: int = 0
+    asof: bool = False           # 截至 ...: a date not after the publish date
+    since: bool = False          # 6月以来: from that month to the publish date
+
+
+@dataclass(frozen=True, eq=False)
+class PeriodRules:
+    pattern: object
+    relative: dict
+    halves: dict
+    plans: dict
+    now: frozenset
+    comparison_before: tuple
+    comparison_after: tuple
+    duration_before: tuple
+
+
+def _alt(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _words(table: dict, key: str, where: str) -> tuple:
+    value = table.get(key, [])
+    if not (isinstance(value, (list, tuple)) and all(isinstance(v, str) and v for v in value)):
+        raise LexiconError(f"places.toml: [{where}] field {key!r}: must be a list of non-empty strings")
+    return tuple(value)
+
+
+@lru_cache(maxsize=8)
+def period_rules(lex: Lexicon) -> PeriodRules:
+    """The [period] tables of places.toml, validated and compiled into one regex."""
+    table = lex.places.get("period", {})
+    if not isinstance(table, dict):
+        raise LexiconError("places.toml: [period] must be a table")
+    rel = table.get("relative_years", {})
+    halves = table.get("halves", {})
+    plans = table.get("plans", {})
+    for name, t, ok in (("relative_years", rel, lambda v: isinstance(v, int) and not isinstance(v, bool)),
+                        ("halves", halves, lambda v: v in (1, 2)),
+                        ("plans", plans, lambda v: isinstance(v, list) and len(v) == 2
+                         and all(isinstance(y, int) for y in v) and v[0] <= v[1])):
+        if not isinstance(t, dict):
+            raise LexiconError(f"places.toml: [period.{name}] must be a table")
+        for word, value in t.items():
+            if not ok(value):
+                raise LexiconError(f"places.toml: [period.{name}] {word!r}: bad value {value!r}")
+    now = _words(table, "asof_now", "period")
+    prefixes = _words(table, "asof_prefixes", "period")
+    year_end = _words(table, "year_end", "period")
+    month_end = _words(table, "month_end", "period")
+    yend = _alt(list(year_end) + [w[1:] for w in year_end if len(w) > 1])
+    mend = _alt([w[1:] for w in month_end if len(w) > 1] or ["底"])
+    def rest(with_end: bool) -> str:
+        # the part after an optional year: a half, a quarter, months, a day
+        return (
+            "(?:"
+            + (rf"(?P<half>{_alt(halves)})|" if halves else "")
+            + r"第?(?P<q>[一二三四1-4])季度|"
+            + r"前(?P<qq>[二三2-3])(?:个)?季度|"
+            + rf"(?P<m1>{_MONTH})月?份?{_JOIN}(?P<m2>{_MONTH})月份?|"
+            + rf"(?P<m>{_MONTH})月份?(?:(?P<d>{_DAY})[日号]|(?P<mend>{mend}))?"
+            + (rf"|(?P<yend>{yend})" if with_end else "")
+            + ")"
+        )
+
+    year = rf"(?:(?P<y>{_YEAR})\s*年度?" + (rf"|(?P<rel>{_alt(rel)})" if rel else "") + ")"
+    # every branch reads at least one character, so the scan never stops on empty matches
+    core = (
+        (rf"(?P<plan>{_alt(plans)})(?:期间|时期)?|" if plans else "")
+        + (rf"(?P<now>{_alt(now)})|" if now else "")
+        + rf"(?P<y1>{_YEAR}){_JOIN}(?P<y2>{_YEAR})\s*年|"
+        + rf"{year}{rest(True)}?|"
+        + rest(False)
+    )
+    # every cue starts with a digit, a numeral, 第/前 or the first character of
+    # a lexicon word: checking that first keeps the scan fast
+    firsts = set("0123456789〇零一二三四五六七八九十第前")
+    firsts |= {w[0] for w in [*rel, *halves, *plans, *now, *prefixes]}
+    pattern = (
+        "(?=[" + "".join(regex.escape(c) for c in sorted(firsts)) + "])"
+        + (rf"(?:(?P<asof>{_alt(prefixes)})\s*)?" if prefixes else "")
+        + f"(?:{core})"
+        + r"(?P<since>以来|至今)?"
+    )
+    return PeriodRules(
+        pattern=regex.compile(pattern),
+        relative=dict(rel), halves=dict(halves), plans={k: tuple(v) for k, v in plans.items()},
+        now=frozenset(now),
+        comparison_before=_words(table, "comparison_before", "period"),
+        comparison_after=_words(table, "comparison_after", "period"),
+        duration_before=_words(table, "duration_before", "period"),
+    )
+
+
+def cn_int(s: str) -> int:
+    """A small number in digits or Chinese numerals: 8, 十二, 二十三, 二〇二三.
+
+    >>> cn_int("十二"), cn_int("二十三"), cn_int("二〇二三"), cn_int("08")
+    (12, 23, 2023, 8)
+    """
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        return (_CN[head] if head else 1) * 10 + (_CN[tail] if tail else 0)
+    n = 0
+    for c in s:
+        n = n * 10 + _CN[c]
+    return n
+
+
+def _tidy(s: str) -> str:
+    s = regex.sub(r"\s+", "", s).replace("份", "")
+    return regex.sub(r"(?<=\d|[一二三四五六七八九十])(?:-|—|–|~|～|至|到)(?=\d|[一二三四五六七八九十])", "-", s)
+
+
+def _cue(m, rules: PeriodRules, text: str) -> PeriodCue | None:
+    """The cue of one regex match, or None when it is no period."""
+    g = m.groupdict()
+    start, end = m.start(), m.end()
+    year = cn_int(g["y"]) if g.get("y") else None
+    if year is not None and not 1900 <= year <= 2099:
+        return None
+    rel = rules.relative[g["rel"]] if g.get("rel") else None
+    asof = bool(g.get("asof"))
+    since = bool(g.get("since"))
+    found = _tidy(m.group())
+    if g.get("plan"):
+        a, b = rules.plans[g["plan"]]
+        return PeriodCue(start, end, "years", found, a=a, b=b)
+    if g.get("now"):
+        return PeriodCue(start, end, "now", found, asof=True)
+    if g.get("y1"):
+        a, b = cn_int(g["y1"]), cn_int(g["y2"])
+        if not (1900 <= a < b <= 2099):
+            return None
+        return PeriodCue(start, end, "years", found, a=a, b=b)
+    kw = dict(year=year, rel=rel, asof=asof, since=since)
+    if g.get("half"):
+        return PeriodCue(start, end, "half", found, a=rules.halves[g["half"]], **kw)
+    if g.get("q"):
+        return PeriodCue(start, end, "quarter", found, a=cn_int(g["q"]), **kw)
+    if g.get("qq"):
+        return PeriodCue(start, end, "months", found, a=1, b=3 * cn_int(g["qq"]), **kw)
+    if g.get("m1"):
+        a, b = cn_int(g["m1"]), cn_int(g["m2"])
+        if not (1 <= a < b <= 12) or not _month_stands_alone(m, "m1", text, year, rel):
+            return None
+        return PeriodCue(start, end, "months", found, a=a, b=b, **kw)
+    if g.get("m"):
+        a = cn_int(g["m"])
+        if not 1 <= a <= 12 or not _month_stands_alone(m, "m", text, year, rel):
+            return None
+        if g.get("d"):
+            d = cn_int(g["d"])
+            if d > calendar.monthrange(2000, a)[1]:
+                return None
+            return PeriodCue(start, end, "day", found, a=a, b=d, **kw)
+        if g.get("mend"):
+            return PeriodCue(start, end, "day", found, a=a, b=0, **kw)
+        return PeriodCue(start, end, "month", found, a=a, **kw)
+    if g.get("yend") and (year is not None or rel is not None):
+        return PeriodCue(start, end, "yearend", found, year=year, rel=rel, asof=True)
+    if year is not None or rel is not None:
+        if g.get("yend"):
+            return None
+        return PeriodCue(start, end, "year", found.removesuffix("以来"), year=year, rel=rel, asof=asof)
+    return None
+
+
+def _month_stands_alone(m, group: str, text: str, year, rel) -> bool:
+    """A month after a year or 截至, or not glued to a word before it.
+
+    Digits glued to a letter or another number are a code; Chinese numerals
+    glued to a word are part of it (统一月度, 第三月).
+    """
+    s = m.start(group)
+    if year is not None or rel is not None or m.group("asof") or not s:
+        return True
+    prev = text[s - 1]
+    if m.group(group).isdigit():
+        return not (prev.isascii() and prev.isalnum())
+    return not _HAN.match(prev)
+
+
+def _is_comparison(text: str, start: int, end: int, rules: PeriodRules) -> bool:
+    before = text[max(0, start - 4):start]
+    return (any(before.endswith(w) for w in rules.comparison_before)
+            or text.startswith(rules.comparison_after, end))
+
+
+def find_periods(text: str, lex: Lexicon) -> list[PeriodCue]:
+    """Every time expression of `text` that can be a reporting period, in order.
+
+    >>> [c.found for c in find_periods("今年以来,较去年同期增长5%,三年任务", load_lexicon())]
+    ['今年']
+    """
+    rules = period_rules(lex)
+    out = []
+    for m in rules.pattern.finditer(text):
+        if m.end() == m.start():
+            continue
+        cue = _cue(m, rules, text)
+        if cue is None:
+            continue
+        if cue.kind in ("year", "half", "quarter", "yearend") and cue.year is None and cue.rel is not None \
+                and _is_comparison(text, m.start(), m.end(), rules):
+            continue
+        if cue.year is not None and any(text.endswith(w, 0, m.start()) for w in rules.duration_before):
+            continue
+        out.append(cue)
+    return out
+
+
+def parse_date(date: str) -> tuple[int, int, int] | None:
+    """'2023-07-10' -> (2023, 7, 10); anything else -> None."""
+    try:
+        y, mo, d = (int(p) for p in date.split("-"))
+        return y, mo, d
+    except ValueError:
+        return None
+
+
+def resolve_period(cue: PeriodCue, date: str = "") -> str:
+    """The period column for a cue, given the document's date (YYYY-MM-DD or '').
+
+    >>> c = find_periods("上半年", load_lexicon())[0]
+    >>> resolve_period(c, "2023-07-10"), resolve_period(c, "")
+    ('2023-H1', '上半年')
+    """
+    if cue.kind == "years":
+        return f"{cue.a}..{cue.b}"
+    today = parse_date(date) if date else None
+    if cue.kind == "now":
+        return date if today else cue.found
+    if cue.year is not None:
+        y = cue.year
+    elif today is not None:
+        y = today[0] + (cue.rel or 0)
+    else:
+        return cue.found
+    if cue.kind == "year":
+        return f"{y}"
+    if cue.kind == "yearend":
+        return f"{y}-12-31"
+    if cue.kind == "half":
+        return f"{y}-H{cue.a}"
+    if cue.kind == "quarter":
+        return f"{y}-Q{cue.a}"
+    if cue.kind == "months":
+        return f"{y}-{cue.a:02d}..{y}-{cue.b:02d}"
+    if cue.kind == "month":
+        if cue.since:
+            if today is None or (y, cue.a) > today[:2]:
+                return cue.found
+            return f"{y}-{cue.a:02d}..{today[0]}-{today[1]:02d}"
+        return f"{y}-{cue.a:02d}"
+    if cue.kind == "day":
+        if cue.asof and cue.year is None and cue.rel is None and today is not None \
+                and (y, cue.a, cue.b or 31) > today:
+            y -= 1  # 截至10月23日 in a January report: last October
+        d = cue.b or calendar.monthrange(y, cue.a)[1]
+        return f"{y}-{cue.a:02d}-{d:02d}"
+    return cue.found

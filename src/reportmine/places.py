@@ -1,0 +1,676 @@
+"""Where and when an indicator belongs: its place, place_path and period.
+
+Each document is read once:
+
+    find_places    names of administrative units: county and above from the
+                   gazetteer (涵江区, 常山县), below it a name before a suffix
+                   of lexicons/places.toml (许码头社区, 白塘镇, 金川街道), and
+                   words that point at one (全县, 该镇)
+    find_periods   time words (periods.py)
+    headings       short lines without an indicator, whose place and period
+                   hold for the lines under them (1-8月份城东街道“成绩单”)
+    document       the document's own unit, from its metadata (发布单位),
+                   title, or the unit it names most
+
+and every mention then takes, by offset, the most specific place of its
+clause, else of its sentence before it, else of its heading, else of the
+document; its period comes the same way (no period from the document).
+Only short stretches before a suffix word go through jieba.
+
+>>> text = "1-8月份城东街道“成绩单”\\n一般公共预算总收入完成16915万元\\n"
+>>> locate_all(text, "", "", load_lexicon(), [(29, 36, 16, 37)])
+[('城东街道', '', '1-8月')]
+"""
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import regex
+
+from .gazetteer import CITY, COUNTY, PROVINCE, Gazetteer, chain, code_level, load_gazetteer
+from .lexicon import Lexicon, LexiconError
+from .periods import PeriodCue, find_periods, resolve_period
+from .segment import clause_bounds, tagged, tokenizer
+
+COUNTRY, ZONE, TOWN, VILLAGE = 0, 4, 5, 6
+LEVELS = {"country": COUNTRY, "province": PROVINCE, "city": CITY, "county": COUNTY,
+          "zone": ZONE, "town": TOWN, "village": VILLAGE}
+COUNTRY_NAME = "中国"
+SENTENCE_END = "。！？!?；;"
+_GAZ_CHARS = regex.compile(r"[省市区县旗州盟]")
+_HAN = regex.compile(r"\p{Han}")
+_NUMERALS = set("〇零一二三四五六七八九十百千万两0123456789")
+# one-character words that end a name even next to the suffix
+_SHORT_BREAK_TAGS = frozenset("p c u uj ul uz ud ug uv r q x w y e o".split())
+# tags of proper nouns: places, people, organizations, abbreviations
+_PROPER_TAGS = frozenset("ns nr nrt nrfg nz nt j".split())
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place named in the text: [start, end) holds `name`.
+
+    kind: gazetteer (a county or above), suffix (a name before 街道, 村 ...),
+    scope (全县: the document's own unit), anaphora (该镇: the last 镇 named).
+    """
+
+    start: int
+    end: int
+    name: str
+    level: int
+    kind: str = "suffix"
+    suffix: str = ""              # the suffix word; for scope and anaphora, the level word
+    codes: tuple = ()             # gazetteer codes the name may mean
+    parent: "Place | None" = None  # the unit named right before it (丰泽区 in 丰泽区城东街道)
+
+
+@dataclass(frozen=True)
+class Where:
+    """A resolved place: its name, level and path from the province down."""
+
+    name: str
+    level: int
+    path: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class PlaceRules:
+    suffixes: dict
+    suffix_re: object
+    min_chars: int
+    max_chars: int
+    window: int
+    break_words: frozenset
+    break_first: tuple
+    break_tags: frozenset
+    not_before: dict
+    stop_names: frozenset
+    stop_endings: tuple
+    product_after: tuple
+    person_titles: frozenset
+    scope: dict
+    scope_re: object
+    anaphora_re: object
+    gazetteer: Gazetteer
+    gaz_not_before: tuple
+    short_suffixes: tuple
+    meta_re: object
+    publisher_keys: frozenset
+    source_keys: frozenset
+    min_count: int
+    heading_chars: int
+    markers: tuple
+
+
+def _table(data: dict, key: str) -> dict:
+    t = data.get(key, {})
+    if not isinstance(t, dict):
+        raise LexiconError(f"places.toml: [{key}] must be a table")
+    return t
+
+
+def _list(t: dict, key: str, where: str) -> tuple:
+    v = t.get(key, [])
+    if not (isinstance(v, (list, tuple)) and all(isinstance(x, str) and x for x in v)):
+        raise LexiconError(f"places.toml: [{where}] field {key!r}: must be a list of non-empty strings")
+    return tuple(v)
+
+
+def _int(t: dict, key: str, where: str, default: int) -> int:
+    v = t.get(key, default)
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise LexiconError(f"places.toml: [{where}] field {key!r}: must be a whole number")
+    return v
+
+
+def _alt(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=8)
+def place_rules(lex: Lexicon) -> PlaceRules:
+    """places.toml, validated and compiled; the error names the table and field."""
+    data = lex.places
+    suffixes = _table(data, "suffix")
+    for word, level in suffixes.items():
+        if level not in ("town", "village", "zone"):
+            raise LexiconError(f"places.toml: [suffix] {word!r}: {level!r} is not one of town, village, zone")
+    if not suffixes:
+        raise LexiconError("places.toml: [suffix] is empty")
+    name = _table(data, "name")
+    nb = _table(data, "not_before")
+    for k in nb:
+        _list(nb, k, "not_before")
+    stop = _table(data, "stop")
+    scope = _table(data, "scope")
+    for word, level in scope.items():
+        if level not in ("country", "province", "city", "county", "town"):
+            raise LexiconError(f"places.toml: [scope] {word!r}: {level!r} is not a level")
+    gaz = _table(data, "gazetteer")
+    doc = _table(data, "document")
+    head = _table(data, "heading")
+    markers = []
+    for i, pat in enumerate(_list(head, "markers", "heading"), 1):
+        try:
+            markers.append(regex.compile(pat))
+        except regex.error as e:
+            raise LexiconError(f"places.toml: [heading] markers #{i}: {e}") from None
+    prefixes = _list(_table(data, "anaphora"), "prefixes", "anaphora")
+    keys = _list(doc, "publisher_keys", "document") + _list(doc, "source_keys", "document")
+    short = _list(gaz, "short_suffixes", "gazetteer")
+    return PlaceRules(
+        suffixes={k: LEVELS[v] for k, v in suffixes.items()},
+        suffix_re=regex.compile(_alt(suffixes)),
+        min_chars=_int(name, "min_chars", "name", 2),
+        max_chars=_int(name, "max_chars", "name", 4),
+        window=_int(name, "window", "name", 8),
+        break_words=frozenset(_list(name, "break_words", "name")),
+        break_first=_list(name, "break_first", "name"),
+        break_tags=frozenset(_list(name, "break_tags", "name")),
+        not_before={k: tuple(v) for k, v in nb.items()},
+        stop_names=frozenset(_list(stop, "names", "stop")),
+        stop_endings=_list(stop, "endings", "stop"),
+        product_after=_list(stop, "product_after", "stop"),
+        person_titles=frozenset(_list(stop, "person_titles", "stop")),
+        scope={k: LEVELS[v] for k, v in scope.items()},
+        scope_re=regex.compile(_alt(scope)) if scope else None,
+        anaphora_re=(regex.compile(f"(?:{_alt(prefixes)})(?P<s>{_alt(list(suffixes) + ['区', '县', '市'])})")
+                     if prefixes else None),
+        gazetteer=load_gazetteer(_list(gaz, "skip", "gazetteer"), short or ("省", "市")),
+        gaz_not_before=_list(gaz, "not_before", "gazetteer"),
+        short_suffixes=short,
+        meta_re=regex.compile(rf"(?P<key>{_alt(keys)})\s*[:：]\s*(?P<val>[^\s:：|丨,，。;；]{{2,30}})") if keys else None,
+        publisher_keys=frozenset(_list(doc, "publisher_keys", "document")),
+        source_keys=frozenset(_list(doc, "source_keys", "document")),
+        min_count=_int(doc, "min_count", "document", 3),
+        heading_chars=_int(head, "max_chars", "heading", 40),
+        markers=tuple(markers),
+    )
+
+
+# -- finding places ----------------------------------------------------------
+
+def _gazetteer_places(text: str, rules: PlaceRules) -> list[Place]:
+    """County-level units and above: the longest gazetteer name ending at each 省 市 区 县 ... ."""
+    gz = rules.gazetteer
+    out: list[Place] = []
+    for m in _GAZ_CHARS.finditer(text):
+        end = m.end()
+        if text.startswith(rules.gaz_not_before, end - 1):
+            continue  # 义乌市场
+        for n in range(min(gz.longest, end), 1, -1):
+            name = text[end - n:end]
+            if name not in gz.codes:
+                continue
+            start = end - n
+            # two-character names (和县, 南县) are parts of words unless they stand alone
+            # or follow the unit above them
+            if n == 2 and start and _HAN.match(text[start - 1]) and not (out and out[-1].end == start):
+                break
+            codes = gz.codes[name]
+            if out and out[-1].end > start:
+                if out[-1].end - out[-1].start >= n:
+                    break
+                out.pop()
+            parent = out[-1] if out and out[-1].end == start and out[-1].level < code_level(codes[0]) else None
+            out.append(Place(start, end, name, code_level(codes[0]), "gazetteer", name[-1], codes, parent))
+            break
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _run_tokens(lex: Lexicon, run: str) -> tuple:
+    """(word, tag, known) for the words of a short run; `known`: in jieba's dictionary."""
+    tk, _ = tokenizer(lex)
+    return tuple((w, t, tk.has_word(w)) for w, t in tagged(lex, run, hmm=True))
+
+
+def _all_numerals(word: str) -> bool:
+    return all(c in _NUMERALS for c in word)
+
+
+def read_name(run: str, lex: Lexicon, rules: PlaceRules) -> str:
+    """The name at the end of `run` (the text right before a suffix word), or ''.
+
+    Read backwards over jieba's words (HMM on, so unknown names come out as
+    words of their own): a one-character word next to the suffix is kept
+    (金川弄), words jieba does not know are kept (下何宅), dictionary words
+    stop the name when their tag cannot be part of one (组织, 工作); once the
+    name has its minimum length only proper nouns extend it (公路|金川,
+    顺丰速运向|稠江).
+
+    >>> lex = load_lexicon()
+    >>> read_name("江南街道工作人员、湖西", lex, place_rules(lex)), read_name("组织", lex, place_rules(lex))
+    ('湖西', '')
+    """
+    words = _run_tokens(lex, run)
+    body: list[str] = []
+    chars = 0
+    stop_word = ""
+    for i in range(len(words) - 1, -1, -1):
+        w, t, known = words[i]
+        stop_word = w
+        if w in rules.break_words or not _HAN.match(w[0]) or chars + len(w) > rules.max_chars:
+            break
+        if len(w) == 1:
+            if body and t in _SHORT_BREAK_TAGS:
+                break
+        elif w.startswith(rules.break_first):
+            break
+        elif chars >= rules.min_chars and t not in _PROPER_TAGS:
+            break
+        elif known:
+            if t in rules.break_tags or (t.startswith("m") and _all_numerals(w)):
+                break
+            if len(w) >= 4 and t == "n":
+                break  # a set phrase (全面提高), not the end of a name
+        body.append(w)
+        chars += len(w)
+        stop_word = ""
+    name = "".join(reversed(body))
+    if len(name) < rules.min_chars or stop_word in rules.person_titles:
+        return ""  # 主任陈金镇 is a person
+    return name
+
+
+def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place]) -> list[Place]:
+    """Units below the county: a name before a suffix word (湖西村, 城东街道)."""
+    out: list[Place] = []
+    gaz_starts = [p.start for p in gaz]
+    for m in rules.suffix_re.finditer(text):
+        p, q = m.span()
+        suffix = m.group()
+        i = bisect.bisect_right(gaz_starts, p) - 1
+        before = gaz[i] if i >= 0 else None
+        if before is not None and before.end > p:
+            continue  # inside 镇江市, 乡宁县
+        if text.startswith(rules.not_before.get(suffix, ()), p):
+            continue  # 村民, 乡村
+        lo = p
+        while lo > 0 and p - lo < rules.window and _HAN.match(text[lo - 1]):
+            lo -= 1
+        prev = out[-1] if out else None
+        if prev is not None and prev.end > lo:
+            lo = prev.end
+        if before is not None and before.end > lo:
+            lo = before.end
+        if lo >= p:
+            continue
+        name = read_name(text[lo:p], lex, rules)
+        if not name:
+            continue
+        candidate = name + suffix
+        if candidate in rules.stop_names or candidate.endswith(rules.stop_endings):
+            continue
+        if text.startswith(rules.product_after, q):
+            continue  # 稻香村月饼
+        start = p - len(name)
+        level = rules.suffixes[suffix]
+        parent = None
+        for cand in (prev, before):
+            if cand is not None and cand.end == start and cand.level < level:
+                parent = cand
+        out.append(Place(start, q, candidate, level, "suffix", suffix, (), parent))
+    return out
+
+
+def _pointer_places(text: str, rules: PlaceRules, named: list[Place]) -> list[Place]:
+    """全县 (the document's county) and 该镇 (the last 镇 named), unresolved."""
+    out = []
+    starts = [p.start for p in named]
+
+    def free(s: int, e: int) -> bool:
+        i = bisect.bisect_right(starts, e - 1) - 1
+        return i < 0 or named[i].end <= s
+
+    if rules.scope_re is not None:
+        for m in rules.scope_re.finditer(text):
+            if free(*m.span()) and not text.startswith(rules.gaz_not_before, m.end() - 1):
+                w = m.group()
+                out.append(Place(m.start(), m.end(), w, rules.scope[w], "scope", w))
+    if rules.anaphora_re is not None:
+        for m in rules.anaphora_re.finditer(text):
+            s = m.group("s")
+            if not free(*m.span()) or text.startswith(rules.gaz_not_before, m.end() - 1):
+                continue
+            if s in rules.not_before and text.startswith(rules.not_before[s], m.start("s")):
+                continue
+            level = rules.suffixes.get(s, COUNTY)
+            out.append(Place(m.start(), m.end(), m.group(), level, "anaphora", s))
+    return out
+
+
+def find_places(text: str, lex: Lexicon) -> list[Place]:
+    """Every place named or pointed at in `text`, in order.
+
+    >>> [p.name for p in find_places("丰泽区城东街道、许码头社区新农村建设,全县4家", load_lexicon())]
+    ['丰泽区', '城东街道', '许码头社区', '全县']
+    """
+    rules = place_rules(lex)
+    gaz = _gazetteer_places(text, rules)
+    named = sorted(gaz + _suffix_places(text, lex, rules, gaz), key=lambda p: p.start)
+    return sorted(named + _pointer_places(text, rules, named), key=lambda p: p.start)
+
+
+# -- the document's own unit and the paths -----------------------------------
+
+@dataclass(frozen=True)
+class DocumentPlaces:
+    """The places of one document, resolved: `wheres[i]` belongs to `places[i]`."""
+
+    places: tuple
+    wheres: tuple
+    document: Where | None = None
+    county: str = ""              # gazetteer code of the document's county, if any
+    starts: tuple = field(default=(), repr=False)
+
+
+def _best(places) -> Place | None:
+    """The most specific place; among equals, the first."""
+    best = None
+    for p in places:
+        if best is None or p.level > best.level:
+            best = p
+    return best
+
+
+def _pick_code(text: str, place: Place, rules: PlaceRules, county: str = "") -> str:
+    """One code for a gazetteer name: the only one, or the one whose province or
+    city the document also names (朝阳区 in a 北京 text), or the document county's."""
+    codes = place.codes
+    if len(codes) == 1:
+        return codes[0]
+    if place.parent is not None and place.parent.codes:
+        under = [c for c in codes if any(c.startswith(pc[:2] if code_level(pc) == PROVINCE else pc[:4])
+                                         for pc in place.parent.codes)]
+        if len(under) == 1:
+            return under[0]
+    gz = rules.gazetteer
+    named = []
+    for c in codes:
+        ups = [u for u in (c[:2] + "0000", c[:4] + "00") if u != c and u in gz.names]
+        if any(gz.names[u] in text or gz.short.get(u, "\0") in text for u in ups):
+            named.append(c)
+    if len(named) == 1:
+        return named[0]
+    if county:
+        same = [c for c in codes if c[:2] == county[:2]]
+        if len(same) == 1:
+            return same[0]
+    return ""
+
+
+def _meta_places(text: str, places: list[Place], rules: PlaceRules) -> tuple[list, list]:
+    """Places inside the values of metadata lines: (publisher's, source's)."""
+    pub, src = [], []
+    if rules.meta_re is None:
+        return pub, src
+    starts = [p.start for p in places]
+    spans = [(0, min(len(text), 3000))]
+    if len(text) > 3000:
+        spans.append((max(3000, len(text) - 1500), len(text)))
+    for lo, hi in spans:
+        for m in rules.meta_re.finditer(text, lo, hi):
+            s, e = m.span("val")
+            i = bisect.bisect_left(starts, s)
+            inside = []
+            while i < len(places) and places[i].start < e:
+                if places[i].end <= e and places[i].kind in ("gazetteer", "suffix"):
+                    inside.append(places[i])
+                i += 1
+            (pub if m["key"] in rules.publisher_keys else src).extend(inside)
+    return pub, src
+
+
+@lru_cache(maxsize=4)
+def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
+    """All places of a document, resolved against its own unit and county (cached:
+    the documents table and the indicators table both ask).
+
+    >>> d = document_places("发布单位: 金川街道\\n信息来源:常山县政府\\n全县4家", "", load_lexicon())
+    >>> d.document, [w.path for w in d.wheres][-1]
+    (Where(name='金川街道', level=5, path='浙江省/衢州市/常山县/金川街道'), '浙江省/衢州市/常山县')
+    """
+    rules = place_rules(lex)
+    gz = rules.gazetteer
+    places = find_places(text, lex)
+    named = [p for p in places if p.kind in ("gazetteer", "suffix")]
+    pub, src = _meta_places(text, places, rules)
+    in_title = [p for p in find_places(title, lex) if p.kind in ("gazetteer", "suffix")] if title else []
+    counts = Counter(p.name for p in named)
+    doc = _best(pub) or _best(in_title) or _best(src)
+    if doc is None and counts:
+        name, n = max(counts.items(), key=lambda kv: (kv[1], -min(p.start for p in named if p.name == kv[0])))
+        if n >= rules.min_count:
+            doc = next(p for p in named if p.name == name)
+
+    # the document's county: its own unit, the unit right above it, the
+    # metadata's or title's, else the county-level unit the text names most
+    county = ""
+    firsts: list[Place] = []
+    if doc is not None:
+        firsts.append(doc)
+        if doc.parent is not None:
+            firsts.append(doc.parent)
+        firsts += [p for p in named if p.name == doc.name and p.parent is not None][:1]
+        firsts += [p.parent for p in firsts[1:] if p.parent is not None]
+    firsts += pub + in_title + src
+    for p in firsts:
+        if p.kind == "gazetteer" and p.level == COUNTY:
+            county = _pick_code(text, p, rules)
+            if county:
+                break
+    if not county:
+        ranked = Counter(p.name for p in named if p.kind == "gazetteer" and p.level == COUNTY)
+        for name, _n in ranked.most_common():
+            county = _pick_code(text, next(p for p in named if p.name == name), rules)
+            if county:
+                break
+
+    def plausible(p: Place) -> bool:
+        # a county-level name from another province whose province and city
+        # the text never names is a phrase that reads like one (兴城市 in 强产业、兴城市)
+        if p.kind != "gazetteer" or not county or p.level < COUNTY:
+            return True
+        if any(c[:2] == county[:2] for c in p.codes):
+            return True
+        return any(gz.names.get(u, "\0") in text or gz.short.get(u, "\0") in text
+                   for c in p.codes for u in (c[:2] + "0000", c[:4] + "00"))
+
+    places = [p for p in places if plausible(p)]
+
+    def path_of(p: Place) -> str:
+        if p.kind == "gazetteer":
+            code = _pick_code(text, p, rules, county)
+            return "/".join(chain(gz, code)) if code else ""
+        up = ""
+        if p.parent is not None:
+            up = path_of(p.parent)
+        elif county:
+            up = "/".join(chain(gz, county))
+            if p.level == VILLAGE and doc is not None and doc.level == TOWN and doc.name != p.name:
+                up += "/" + doc.name
+        return f"{up}/{p.name}" if up else ""
+
+    def scope_where(level: int) -> Where | None:
+        if level == COUNTRY:
+            return Where(COUNTRY_NAME, COUNTRY, "")
+        if level == TOWN:
+            if doc is not None and doc.level == TOWN:
+                return Where(doc.name, TOWN, path_of(doc))
+            return None
+        if not county:
+            return None
+        code = county
+        if level == CITY and not gz.names[county].endswith("市"):
+            code = county[:4] + "00"      # 全市 in a county of a city: the city
+        elif level == PROVINCE:
+            code = county[:2] + "0000"
+        if code not in gz.names:
+            return None
+        return Where(gz.names[code], code_level(code), "/".join(chain(gz, code)))
+
+    wheres = []
+    last: dict[str, Where] = {}
+    for p in places:
+        w = None
+        if p.kind in ("gazetteer", "suffix"):
+            w = Where(p.name, p.level, path_of(p))
+            last[p.suffix] = w
+        elif p.kind == "scope":
+            w = scope_where(p.level)
+        elif p.kind == "anaphora":
+            w = last.get(p.suffix) or scope_where(p.level)
+        wheres.append(w)
+    kept = [(p, w) for p, w in zip(places, wheres) if w is not None]
+    document = Where(doc.name, doc.level, path_of(doc)) if doc is not None else None
+    return DocumentPlaces(
+        places=tuple(p for p, _ in kept), wheres=tuple(w for _, w in kept),
+        document=document, county=county, starts=tuple(p.start for p, _ in kept),
+    )
+
+
+def document_place(text: str, title: str, lex: Lexicon) -> str:
+    """The documents table's place column.
+
+    >>> document_place("发布单位: 金川街道 有效性:", "", load_lexicon())
+    '金川街道'
+    """
+    d = document_places(text, title, lex).document
+    return d.name if d is not None else ""
+
+
+# -- headings ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Region:
+    """From `start` on (until the next region), the heading's place and period."""
+
+    start: int
+    where: Where | None
+    period: str
+
+
+def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[int],
+                    dp: DocumentPlaces, cues: list[PeriodCue], date: str) -> list[Region]:
+    """Scopes of the headings: a heading holds until one of the same or an outer rank.
+
+    Ranks follow the numbering (一、 then (一) then 1. then (1)); a heading
+    without a number is outermost.  A numbered paragraph closes headings of
+    its rank and below even when it is no heading itself.
+    """
+    rules = place_rules(lex)
+    cue_starts = [c.start for c in cues]
+    regions: list[Region] = []
+    stack: list[tuple[int, Where | None, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lo, hi = pos, pos + len(line)
+        pos = hi + 1
+        s = line.strip()
+        if not s:
+            continue
+        rank = next((i + 1 for i, mk in enumerate(rules.markers) if mk.match(s)), None)
+        k = bisect.bisect_left(mention_starts, lo)
+        heading = (len(s) <= rules.heading_chars and not any(c in s for c in SENTENCE_END)
+                   and not (k < len(mention_starts) and mention_starts[k] < hi) and s != title.strip())
+        if rank is None and not heading:
+            continue
+        r = rank or 0
+        before = list(stack)
+        stack = [e for e in stack if e[0] < r]
+        if heading:
+            i = bisect.bisect_left(dp.starts, lo)
+            here = []
+            while i < len(dp.places) and dp.places[i].start < hi:
+                here.append((dp.places[i], dp.wheres[i]))
+                i += 1
+            best = _best(p for p, _ in here)
+            where = next(w for p, w in here if p is best) if best is not None else None
+            j = bisect.bisect_left(cue_starts, lo)
+            period = resolve_period(cues[j], date) if j < len(cues) and cues[j].start < hi else ""
+            stack.append((r, where, period))
+        if stack != before:
+            where = next((e[1] for e in reversed(stack) if e[1] is not None), None)
+            period = next((e[2] for e in reversed(stack) if e[2]), "")
+            regions.append(Region(lo, where, period))
+    return regions
+
+
+# -- putting it together -------------------------------------------------------
+
+def _pick(starts, items, lo: int, hi: int, pos: int, after, key):
+    """The best item starting in [lo, hi): highest key, nearest before `pos`,
+    else nearest after it among those `after(item)` allows."""
+    i = bisect.bisect_left(starts, lo)
+    j = bisect.bisect_left(starts, hi)
+    best = None
+    for k in range(i, j):
+        it = items[k]
+        before = starts[k] < pos
+        if not before and not after(it):
+            continue
+        rank = (key(it), before, starts[k] if before else -starts[k])
+        if best is None or rank > best[0]:
+            best = (rank, it)
+    return best[1] if best else None
+
+
+def locate_all(text: str, title: str, date: str, lex: Lexicon,
+               spans: list[tuple[int, int, int, int]]) -> list[tuple[str, str, str]]:
+    """(place, place_path, period) for mentions given as (start, end,
+    sentence_start, sentence_end), in the order given.
+
+    >>> locate_all("截至目前,全县已完成签约212户", "", "2020-10-23", load_lexicon(), [(11, 15, 0, 15)])
+    [('', '', '2020-10-23')]
+    """
+    if not spans:
+        return []
+    dp = document_places(text, title, lex)
+    cues = find_periods(text, lex)
+    cue_starts = [c.start for c in cues]
+    resolved: dict[int, str] = {}
+
+    def period_of(k: int) -> str:
+        if k not in resolved:
+            resolved[k] = resolve_period(cues[k], date)
+        return resolved[k]
+
+    idx = list(range(len(cues)))
+    regions = heading_regions(text, title, lex, sorted(s for s, *_ in spans), dp, cues, date)
+    region_starts = [r.start for r in regions]
+    where_idx = list(range(len(dp.places)))
+
+    def level(i: int) -> int:
+        return dp.wheres[i].level
+
+    def always(_i: int) -> bool:
+        return True
+
+    def never(_i: int) -> bool:
+        return False
+
+    def flat(_i: int) -> int:
+        return 0
+
+    out = []
+    for start, end, s_lo, s_hi in spans:
+        lo, hi = clause_bounds(text, start, end)
+        # place: clause (either side), sentence (before), heading, document
+        # 全县 counts only before the number (全县3家; not 两项工作均在全县率先完成)
+        k = _pick(dp.starts, where_idx, lo, hi, start, lambda i: dp.places[i].kind != "scope", level)
+        if k is None:
+            k = _pick(dp.starts, where_idx, s_lo, start, start, never, level)
+        r = bisect.bisect_right(region_starts, start) - 1
+        region = regions[r] if r >= 0 else None
+        where = dp.wheres[k] if k is not None else (region.where if region and region.where else dp.document)
+        # period: clause (either side), sentence (before), heading
+        c = _pick(cue_starts, idx, lo, hi, start, always, flat)
+        if c is None:
+            c = _pick(cue_starts, idx, s_lo, start, start, never, flat)
+        period = period_of(c) if c is not None else (region.period if region else "")
+        out.append((where.name, where.path, period) if where else ("", "", period))
+    return out
