@@ -196,3 +196,9 @@ def test_single_table_to_a_file(tmp_path):
                                  "-o", str(out), "-j", "1", "-q"])
     assert r.exit_code == 0 and r.stdout == ""
     assert pq.read_table(out).num_rows > 0
+
+
+def test_output_and_out_dir_exclude_each_other(tmp_path):
+    r = CliRunner().invoke(cli, ["extract", str(SAMPLES), "-o", str(tmp_path / "a.csv"), "--out-dir", str(tmp_path)])
+    assert r.exit_code == 2 and "one or the other" in r.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -90,6 +90,8 @@ def extract(inputs, table, fmt, output, out_dir, excel, globs, lexicons, text_fi
         load_lexicon(opts.lexicons)
     except LexiconError as e:
         raise click.UsageError(f"lexicon: {e}") from None
+    if output and out_dir:
+        raise click.UsageError("-o writes one table, --out-dir all of them: give one or the other")
     if fmt in BINARY_FORMATS and not (output or out_dir) and sys.stdout.isatty():
         raise click.UsageError(MSG_BINARY_TO_TERMINAL.format(fmt=fmt))
     _need_extra(fmt)
