@@ -309,6 +309,7 @@ def resolve_period(cue: PeriodCue, date: str = "") -> str:
         if cue.asof and cue.year is None and cue.rel is None and today is not None \
                 and (y, cue.a, cue.b or 31) > today:
             y -= 1  # 截至10月23日 in a January report: last October
-        d = cue.b or calendar.monthrange(y, cue.a)[1]
+        last = calendar.monthrange(y, cue.a)[1]
+        d = min(cue.b, last) if cue.b else last  # 2月29日 of a year without one
         return f"{y}-{cue.a:02d}-{d:02d}"
     return cue.found

@@ -42,6 +42,7 @@ COUNTRY_NAME = "中国"
 SENTENCE_END = "。！？!?；;"
 _GAZ_CHARS = regex.compile(r"[省市区县旗州盟]")
 _HAN = regex.compile(r"\p{Han}")
+_LABEL = regex.compile(r"[^\s:：]{1,8}\s*[:：]")
 _NUMERALS = set("〇零一二三四五六七八九十百千万两0123456789")
 # one-character words that end a name even next to the suffix
 _SHORT_BREAK_TAGS = frozenset("p c u uj ul uz ud ug uv r q x w y e o".split())
@@ -577,6 +578,8 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
         k = bisect.bisect_left(mention_starts, lo)
         heading = (len(s) <= rules.heading_chars and not any(c in s for c in SENTENCE_END)
                    and not (k < len(mention_starts) and mention_starts[k] < hi) and s != title.strip())
+        if heading and rank is None and _LABEL.match(s):
+            heading = False  # a metadata line (信息来源:常山县政府), not a heading
         if rank is None and not heading:
             continue
         r = rank or 0
