@@ -1,4 +1,5 @@
 """The lexicon loader: every malformed file is refused with file, line and field."""
+import os
 import shutil
 from pathlib import Path
 
@@ -111,3 +112,12 @@ def test_user_units_add_to_the_shipped_ones(tmp_path):
 ])
 def test_locate(text, where, line):
     assert locate(text, where) == line
+
+
+def test_an_edited_user_file_is_read_again_in_the_same_session(tmp_path):
+    d = folder(tmp_path, units_toml=UNITS_OK)
+    assert load_lexicon((d,)) is load_lexicon((d,))           # cached while nothing changes
+    (d / "units.toml").write_text(UNITS_OK.replace("眼", "垄"), encoding="utf-8")
+    os.utime(d / "units.toml", ns=(1, 1))
+    lex = load_lexicon((d,))
+    assert "垄" in lex.units and "眼" not in lex.units

@@ -13,6 +13,7 @@ word lists): nothing in them is ever executed.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -523,11 +524,26 @@ def load_lexicon(extra: tuple[str | Path, ...] = ()) -> Lexicon:
     >>> load_lexicon().units["公顷"].factor
     1.0
     """
-    return _load(tuple(str(Path(p).resolve()) for p in extra))
+    folders = tuple(str(Path(p).resolve()) for p in extra)
+    return _load(folders, _signature(folders))
+
+
+def _signature(folders: tuple[str, ...]) -> tuple:
+    """Names, sizes and times of the files in the user's folders, so that a
+    file edited during a session (a notebook) is read again."""
+    sig = []
+    for folder in folders:
+        try:
+            for e in sorted(os.scandir(folder), key=lambda e: e.name):
+                st = e.stat()
+                sig.append((e.path, st.st_size, st.st_mtime_ns))
+        except OSError:
+            sig.append((folder, -1, -1))
+    return tuple(sig)
 
 
 @lru_cache(maxsize=8)
-def _load(extra: tuple[str, ...]) -> Lexicon:
+def _load(extra: tuple[str, ...], signature: tuple = ()) -> Lexicon:
     b = _Builder()
     b.add_folder(shipped_dir(), required=True)
     for folder in extra:
