@@ -20,6 +20,7 @@ once, then reported as `failed`.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -211,51 +212,87 @@ def map_sources(sources: Iterable[Source], spec: WorkSpec, jobs: int = 1, doc_ti
         for src in sources:
             yield process_ref(src, lex, spec)
         return
-    yield from _pool_map(iter(sources), spec, max(1, jobs), doc_timeout, stats or PoolStats(), tick)
+    with WorkerPool(spec, jobs, doc_timeout, stats) as pool:
+        yield from pool.map(sources, tick)
 
 
-def _pool_map(sources: Iterator[Source], spec: WorkSpec, jobs: int, doc_timeout: float,
-              stats: PoolStats, tick) -> Iterator[Outcome]:
-    ctx = _context()
-    if ctx.get_start_method() == "fork":
-        warm_worker(spec)   # loaded once here, shared by every forked worker
-    window = jobs * WINDOW_PER_JOB
-    pending: deque = deque()               # (seq, src) to send, lowest seq first
-    done: dict[int, Outcome] = {}
-    attempts: dict[int, int] = {}
-    next_seq = 0                           # next seq to take from `sources`
-    next_out = 0                           # next seq to hand on
-    exhausted = False
-    workers: list[_Worker] = []
+class WorkerPool:
+    """`jobs` worker processes, started when the pool is entered.
 
-    def refill() -> None:
-        nonlocal next_seq, exhausted
-        while not exhausted and next_seq - next_out < window:
-            src = next(sources, None)
-            if src is None:
-                exhausted = True
-                return
-            pending.append((next_seq, src))
-            next_seq += 1
+    Start it before building large structures (the list of inputs): forked
+    workers then share only the lexicons and the dictionary with the parent.
+    """
 
-    def replace(w: _Worker, first: Outcome | None, how: str) -> None:
-        """Kill `w`; its current document gets `first` (or a retry); the rest go back."""
-        w.kill()
-        workers.remove(w)
-        stats.replaced += 1
-        back = list(w.batch)
-        if back:
-            seq, src = back[0]
-            if first is None:
-                attempts[seq] = attempts.get(seq, 0) + 1
-                if attempts[seq] > 1:
-                    first = died_outcome(src, how)
-            if first is not None:
-                done[seq] = first
-                back = back[1:]
-        pending.extendleft(reversed(back))
+    def __init__(self, spec: WorkSpec, jobs: int, doc_timeout: float = 0.0, stats: PoolStats | None = None):
+        self.spec = spec
+        self.jobs = max(1, jobs)
+        self.doc_timeout = doc_timeout
+        self.stats = stats if stats is not None else PoolStats()
+        self.ctx = _context()
+        self.workers: list[_Worker] = []
 
-    try:
+    def __enter__(self) -> "WorkerPool":
+        if self.ctx.get_start_method() == "fork":
+            warm_worker(self.spec)   # loaded once here, shared by every forked worker
+        self._start(self.jobs)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _start(self, wanted: int) -> None:
+        if len(self.workers) >= wanted:
+            return
+        # a forked worker never collects what the parent made before the fork,
+        # so its garbage collector does not copy the parent's memory pages
+        gc.freeze()
+        try:
+            while len(self.workers) < wanted:
+                self.workers.append(_Worker(self.ctx, self.spec))
+        finally:
+            gc.unfreeze()
+
+    def map(self, sources: Iterable[Source], tick=None) -> Iterator[Outcome]:
+        """Outcomes of `sources` in their order; at most jobs * WINDOW_PER_JOB in flight."""
+        sources = iter(sources)
+        workers = self.workers
+        doc_timeout = self.doc_timeout
+        stats = self.stats
+        window = self.jobs * WINDOW_PER_JOB
+        pending: deque = deque()               # (seq, src) to send, lowest seq first
+        done: dict[int, Outcome] = {}
+        attempts: dict[int, int] = {}
+        next_seq = 0                           # next seq to take from `sources`
+        next_out = 0                           # next seq to hand on
+        exhausted = False
+
+        def refill() -> None:
+            nonlocal next_seq, exhausted
+            while not exhausted and next_seq - next_out < window:
+                src = next(sources, None)
+                if src is None:
+                    exhausted = True
+                    return
+                pending.append((next_seq, src))
+                next_seq += 1
+
+        def replace(w: _Worker, first: Outcome | None, how: str) -> None:
+            """Kill `w`; its current document gets `first` (or a retry); the rest go back."""
+            w.kill()
+            workers.remove(w)
+            stats.replaced += 1
+            back = list(w.batch)
+            if back:
+                seq, src = back[0]
+                if first is None:
+                    attempts[seq] = attempts.get(seq, 0) + 1
+                    if attempts[seq] > 1:
+                        first = died_outcome(src, how)
+                if first is not None:
+                    done[seq] = first
+                    back = back[1:]
+            pending.extendleft(reversed(back))
+
         refill()
         while pending or any(w.batch for w in workers) or next_out < next_seq:
             # hand on everything that is ready, in order
@@ -265,9 +302,7 @@ def _pool_map(sources: Iterator[Source], spec: WorkSpec, jobs: int, doc_timeout:
                 refill()
             if not pending and not any(w.batch for w in workers):
                 continue
-            wanted = min(jobs, len(workers) + len(pending))
-            while len(workers) < wanted:
-                workers.append(_Worker(ctx, spec))
+            self._start(self.jobs)
             for w in workers:
                 if w.ready and not w.batch and pending:
                     w.send([pending.popleft() for _ in range(min(BATCH, len(pending)))])
@@ -301,7 +336,10 @@ def _pool_map(sources: Iterator[Source], spec: WorkSpec, jobs: int, doc_timeout:
                         replace(w, timeout_outcome(w.batch[0][1], doc_timeout), "timeout")
             if tick is not None:
                 tick()
-    finally:
+
+    def close(self) -> None:
+        """Ask every worker to stop (it finishes its batch), collect its peak memory; kill stragglers."""
+        workers, self.workers = self.workers, []
         for w in workers:
             try:
                 w.conn.send(None)
@@ -313,7 +351,7 @@ def _pool_map(sources: Iterator[Source], spec: WorkSpec, jobs: int, doc_timeout:
                 while w.conn.poll(max(0.0, deadline - time.monotonic())):
                     msg = w.conn.recv()
                     if msg[0] == "bye":
-                        stats.worker_peak_kb.append(msg[1])
+                        self.stats.worker_peak_kb.append(msg[1])
                         break
             except (EOFError, OSError):
                 pass

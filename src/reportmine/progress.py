@@ -117,7 +117,7 @@ class LiveReport(PlainReport):
         # refreshed from the run's own loop: no display thread (workers are forked)
         self.bar = Bar(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(),
                        TextColumn("docs"), TextColumn("{task.fields[rate]}"),
-                       TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+                       TimeElapsedColumn(), TextColumn("elapsed,"), TimeRemainingColumn(), TextColumn("left"),
                        console=console, auto_refresh=False, transient=True)
         self.bar.start()
         self.task = self.bar.add_task("extract", total=inputs, rate=f"{jobs} jobs")

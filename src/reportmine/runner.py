@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from . import __version__
 from .lexicon import Lexicon, load_lexicon
 from .model import DOCUMENT_COLUMNS, INDICATOR_COLUMNS, TERM_COLUMNS, DocResult, DocStatus, Source
-from .parallel import Outcome, PoolStats, WorkSpec, content_hash, map_sources
+from .parallel import Outcome, PoolStats, WorkerPool, WorkSpec, content_hash, map_sources
 from .pipeline import Options, process_source
 from .read import DEFAULT_GLOBS, DEFAULT_MAX_BYTES, iter_sources, load_source
 from .write import open_writers
@@ -128,9 +128,16 @@ def plan_tables(opts: RunOptions, sources: list[Source]) -> tuple[tuple, dict, O
     """Which tables to write, their columns, and what the pipeline must compute."""
     meta_keys = list(dict.fromkeys(k for s in sources for k, _ in s.meta))
     columns = dict(COLUMNS, documents=_doc_meta_columns(meta_keys))
-    tables = TABLES if opts.out_dir else (opts.table,)
-    options = Options(terms="terms" in tables, top=opts.top, extra_lexicons=opts.lexicons)
-    return tables, columns, options
+    return _tables(opts), columns, pipeline_options(opts)
+
+
+def _tables(opts: RunOptions) -> tuple:
+    return TABLES if opts.out_dir else (opts.table,)
+
+
+def pipeline_options(opts: RunOptions) -> Options:
+    """What process_source must compute for the tables asked for."""
+    return Options(terms="terms" in _tables(opts), top=opts.top, extra_lexicons=opts.lexicons)
 
 
 def write_result(writers: dict, result: DocResult) -> None:
@@ -159,13 +166,17 @@ def run(opts: RunOptions, stdout=None, on_result: Callable[[DocResult], None] | 
     started = time.monotonic()
     progress = progress or Progress()
     lex = load_lexicon(opts.lexicons)
-    sources = list_sources(opts, stdin=stdin)
-    tables, columns, options = plan_tables(opts, sources)
-    spec = WorkSpec(opts.lexicons, options, opts.max_bytes, digest=opts.state is not None)
+    spec = WorkSpec(opts.lexicons, pipeline_options(opts), opts.max_bytes, digest=opts.state is not None)
     jobs = max(1, opts.jobs)
-    summary = RunSummary(inputs=len(sources), jobs=jobs)
     stats = PoolStats()
     with ExitStack() as stack:
+        pool = None
+        if jobs > 1 or opts.doc_timeout:
+            # workers start before the inputs are listed: they do not carry the list
+            pool = stack.enter_context(WorkerPool(spec, jobs, opts.doc_timeout, stats))
+        sources = list_sources(opts, stdin=stdin)
+        tables, columns, options = plan_tables(opts, sources)
+        summary = RunSummary(inputs=len(sources), jobs=jobs)
         store = None
         if opts.state is not None:
             from .state import fingerprint, open_state
@@ -176,8 +187,7 @@ def run(opts: RunOptions, stdout=None, on_result: Callable[[DocResult], None] | 
         reuse = [False] * len(sources) if store is None else plan_reuse(sources, store, options)
         progress.start(len(sources), sum(reuse), jobs)
         fresh = (s for s, r in zip(sources, reuse) if not r)
-        outcomes = map_sources(fresh, spec, jobs=jobs, doc_timeout=opts.doc_timeout, stats=stats,
-                               tick=progress.tick)
+        outcomes = pool.map(fresh, progress.tick) if pool is not None else map_sources(fresh, spec)
         for src, reused in zip(sources, reuse):
             if reused:
                 result = store.rows(src.path, src.doc_id)
