@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from reportmine.lexicon import Lexicon, LexiconError, load_lexicon
-from reportmine.periods import cn_int, find_periods, period_rules, resolve_period
+from reportmine.periods import cn_int, context_years, find_periods, period_rules, resolve_period
 
 LEX = load_lexicon()
 DATE = "2023-07-10"
@@ -22,6 +22,7 @@ CASES = [
     ("今年来,城东街道干群商企齐心协力", "", ["今年"]),
     ("去年完成了8个村的整村拆除", "2020-05-01", ["2019"]),
     ("全年完成投资5亿元", DATE, ["2023"]),
+    ("全年完成投资5亿元", "", ["全年"]),
     ("2021-2023年累计投资", "", ["2021..2023"]),
     ("十四五期间新增耕地", "", ["2021..2025"]),
     # halves and quarters
@@ -67,6 +68,29 @@ CASES = [
 @pytest.mark.parametrize("text, date, expected", CASES, ids=[c[0][:14] for c in CASES])
 def test_period(text, date, expected):
     assert periods(text, date) == expected
+
+
+# (text, title, document date, periods): the year being talked about
+CONTEXT = [
+    # a bulletin on 2022 published in 2023: 一季度 and 全年 are 2022's, 今年 is not
+    ("2022年,全县实现生产总值235.6亿元。其中,一季度完成投资12亿元,全年完成58亿元;今年目标60亿元。",
+     "", "2023-03-15", ["2022", "2022-Q1", "2022", "2023"]),
+    ("全县全年完成工业产值58亿元", "常山县2022年国民经济和社会发展统计公报", "2023-03-15", ["2022"]),
+    # a new paragraph forgets the year of the one before
+    ("2022年完成签约。\n上半年完成投资", "", "2023-07-10", ["2022", "2023-H1"]),
+    # a title with two years sets none
+    ("全年完成投资", "2022年总结及2023年计划", "2023-01-05", ["2023"]),
+    # with no date, a year written in the paragraph still gives the year; none is invented
+    ("2022年专项行动方案,在6月30日启动签约", "", "", ["2022", "2022-06-30"]),
+    ("在6月30日启动签约", "", "", ["6月30日"]),
+]
+
+
+@pytest.mark.parametrize("text, title, date, expected", CONTEXT, ids=[c[0][:14] for c in CONTEXT])
+def test_context_year(text, title, date, expected):
+    cues = find_periods(text, LEX)
+    years = context_years(text, cues, find_periods(title, LEX))
+    assert [resolve_period(c, date, y) for c, y in zip(cues, years)] == expected
 
 
 def test_found_text_is_tidied_when_no_date_resolves_it():

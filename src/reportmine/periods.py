@@ -50,6 +50,7 @@ class PeriodCue:
     a: int = 0
     b: int = 0
     asof: bool = False           # 截至 ...: a date not after the publish date
+    context: bool = False        # the year is the one being talked about (全年, 一季度)
     since: bool = False          # 6月以来: from that month to the publish date
 
 
@@ -57,6 +58,7 @@ class PeriodCue:
 class PeriodRules:
     pattern: object
     relative: dict
+    context: frozenset
     halves: dict
     plans: dict
     now: frozenset
@@ -95,6 +97,7 @@ def period_rules(lex: Lexicon) -> PeriodRules:
             if not ok(value):
                 raise LexiconError(f"places.toml: [period.{name}] {word!r}: bad value {value!r}")
     now = _words(table, "asof_now", "period")
+    context = _words(table, "context_years", "period")
     prefixes = _words(table, "asof_prefixes", "period")
     year_end = _words(table, "year_end", "period")
     month_end = _words(table, "month_end", "period")
@@ -113,7 +116,7 @@ def period_rules(lex: Lexicon) -> PeriodRules:
             + ")"
         )
 
-    year = rf"(?:(?P<y>{_YEAR})\s*年度?" + (rf"|(?P<rel>{_alt(rel)})" if rel else "") + ")"
+    year = rf"(?:(?P<y>{_YEAR})\s*年度?" + (rf"|(?P<rel>{_alt([*rel, *context])})" if rel or context else "") + ")"
     # every branch reads at least one character, so the scan never stops on empty matches
     core = (
         (rf"(?P<plan>{_alt(plans)})(?:期间|时期)?|" if plans else "")
@@ -125,7 +128,7 @@ def period_rules(lex: Lexicon) -> PeriodRules:
     # every cue starts with a digit, a numeral, 第/前 or the first character of
     # a lexicon word: checking that first keeps the scan fast
     firsts = set("0123456789〇零一二三四五六七八九十第前")
-    firsts |= {w[0] for w in [*rel, *halves, *plans, *now, *prefixes]}
+    firsts |= {w[0] for w in [*rel, *context, *halves, *plans, *now, *prefixes]}
     pattern = (
         "(?=[" + "".join(regex.escape(c) for c in sorted(firsts)) + "])"
         + (rf"(?:(?P<asof>{_alt(prefixes)})\s*)?" if prefixes else "")
@@ -134,7 +137,7 @@ def period_rules(lex: Lexicon) -> PeriodRules:
     )
     return PeriodRules(
         pattern=regex.compile(pattern),
-        relative=dict(rel), halves=dict(halves), plans={k: tuple(v) for k, v in plans.items()},
+        relative=dict(rel), context=frozenset(context), halves=dict(halves), plans={k: tuple(v) for k, v in plans.items()},
         now=frozenset(now),
         comparison_before=_words(table, "comparison_before", "period"),
         comparison_after=_words(table, "comparison_after", "period"),
@@ -171,7 +174,8 @@ def _cue(m, rules: PeriodRules, text: str) -> PeriodCue | None:
     year = cn_int(g["y"]) if g.get("y") else None
     if year is not None and not 1900 <= year <= 2099:
         return None
-    rel = rules.relative[g["rel"]] if g.get("rel") else None
+    rel = rules.relative.get(g["rel"]) if g.get("rel") else None
+    in_context = bool(g.get("rel")) and rel is None
     asof = bool(g.get("asof"))
     since = bool(g.get("since"))
     found = _tidy(m.group())
@@ -185,7 +189,9 @@ def _cue(m, rules: PeriodRules, text: str) -> PeriodCue | None:
         if not (1900 <= a < b <= 2099):
             return None
         return PeriodCue(start, end, "years", found, a=a, b=b)
-    kw = dict(year=year, rel=rel, asof=asof, since=since)
+    # a half, quarter or month without a year of its own is read in the year
+    # being talked about, as 全年 is
+    kw = dict(year=year, rel=rel, asof=asof, since=since, context=year is None and rel is None)
     if g.get("half"):
         return PeriodCue(start, end, "half", found, a=rules.halves[g["half"]], **kw)
     if g.get("q"):
@@ -209,12 +215,12 @@ def _cue(m, rules: PeriodRules, text: str) -> PeriodCue | None:
         if g.get("mend"):
             return PeriodCue(start, end, "day", found, a=a, b=0, **kw)
         return PeriodCue(start, end, "month", found, a=a, **kw)
-    if g.get("yend") and (year is not None or rel is not None):
-        return PeriodCue(start, end, "yearend", found, year=year, rel=rel, asof=True)
-    if year is not None or rel is not None:
-        if g.get("yend"):
-            return None
-        return PeriodCue(start, end, "year", found.removesuffix("以来"), year=year, rel=rel, asof=asof)
+    if not (year is not None or rel is not None or in_context):
+        return None
+    if g.get("yend"):
+        return PeriodCue(start, end, "yearend", found, year=year, rel=rel, asof=True, context=in_context)
+    return PeriodCue(start, end, "year", found.removesuffix("以来"), year=year, rel=rel, asof=asof,
+                     context=in_context)
     return None
 
 
@@ -262,6 +268,28 @@ def find_periods(text: str, lex: Lexicon) -> list[PeriodCue]:
     return out
 
 
+def context_years(text: str, cues: list[PeriodCue], title_cues: list[PeriodCue] = ()) -> list[int | None]:
+    """For each cue, the year being talked about: the last year written out
+    before it in the same paragraph, else the title's only year, else None.
+
+    >>> t = "2022年,全县实现生产总值235.6亿元。其中,一季度完成投资12亿元。"
+    >>> context_years(t, find_periods(t, load_lexicon()))
+    [None, 2022]
+    """
+    title_years = {c.year for c in title_cues if c.year is not None}
+    default = title_years.pop() if len(title_years) == 1 else None
+    out: list[int | None] = []
+    year, line = None, -1
+    for c in cues:
+        here = text.rfind("\n", 0, c.start)
+        if here != line:
+            year, line = None, here
+        out.append(year if year is not None else default)
+        if c.year is not None:
+            year = c.year
+    return out
+
+
 def parse_date(date: str) -> tuple[int, int, int] | None:
     """'2023-07-10' -> (2023, 7, 10); anything else -> None."""
     try:
@@ -271,12 +299,13 @@ def parse_date(date: str) -> tuple[int, int, int] | None:
         return None
 
 
-def resolve_period(cue: PeriodCue, date: str = "") -> str:
-    """The period column for a cue, given the document's date (YYYY-MM-DD or '').
+def resolve_period(cue: PeriodCue, date: str = "", context_year: int | None = None) -> str:
+    """The period column for a cue, given the document's date (YYYY-MM-DD or '')
+    and the year being talked about where the text sets one (2022年 … 一季度).
 
     >>> c = find_periods("上半年", load_lexicon())[0]
-    >>> resolve_period(c, "2023-07-10"), resolve_period(c, "")
-    ('2023-H1', '上半年')
+    >>> resolve_period(c, "2023-07-10"), resolve_period(c, ""), resolve_period(c, "", 2022)
+    ('2023-H1', '上半年', '2022-H1')
     """
     if cue.kind == "years":
         return f"{cue.a}..{cue.b}"
@@ -285,6 +314,8 @@ def resolve_period(cue: PeriodCue, date: str = "") -> str:
         return date if today else cue.found
     if cue.year is not None:
         y = cue.year
+    elif cue.context and context_year is not None:
+        y = context_year
     elif today is not None:
         y = today[0] + (cue.rel or 0)
     else:
@@ -306,7 +337,7 @@ def resolve_period(cue: PeriodCue, date: str = "") -> str:
             return f"{y}-{cue.a:02d}..{today[0]}-{today[1]:02d}"
         return f"{y}-{cue.a:02d}"
     if cue.kind == "day":
-        if cue.asof and cue.year is None and cue.rel is None and today is not None \
+        if cue.asof and cue.year is None and cue.rel is None and context_year is None and today is not None \
                 and (y, cue.a, cue.b or 31) > today:
             y -= 1  # 截至10月23日 in a January report: last October
         last = calendar.monthrange(y, cue.a)[1]

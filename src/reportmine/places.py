@@ -32,7 +32,7 @@ import regex
 
 from .gazetteer import CITY, COUNTY, PROVINCE, Gazetteer, chain, code_level, load_gazetteer
 from .lexicon import Lexicon, LexiconError
-from .periods import PeriodCue, find_periods, resolve_period
+from .periods import PeriodCue, context_years, find_periods, resolve_period
 from .segment import clause_bounds, tagged, tokenizer
 
 COUNTRY, ZONE, TOWN, VILLAGE = 0, 4, 5, 6
@@ -556,7 +556,7 @@ class Region:
 
 
 def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[int],
-                    dp: DocumentPlaces, cues: list[PeriodCue], date: str) -> list[Region]:
+                    dp: DocumentPlaces, cues: list[PeriodCue], periods: list[str]) -> list[Region]:
     """Scopes of the headings: a heading holds until one of the same or an outer rank.
 
     Ranks follow the numbering (一、 then (一) then 1. then (1)); a heading
@@ -594,7 +594,7 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
             best = _best(p for p, _ in here)
             where = next(w for p, w in here if p is best) if best is not None else None
             j = bisect.bisect_left(cue_starts, lo)
-            period = resolve_period(cues[j], date) if j < len(cues) and cues[j].start < hi else ""
+            period = periods[j] if j < len(cues) and cues[j].start < hi else ""
             stack.append((r, where, period))
         if stack != before:
             where = next((e[1] for e in reversed(stack) if e[1] is not None), None)
@@ -635,15 +635,10 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
     dp = document_places(text, title, lex)
     cues = find_periods(text, lex)
     cue_starts = [c.start for c in cues]
-    resolved: dict[int, str] = {}
-
-    def period_of(k: int) -> str:
-        if k not in resolved:
-            resolved[k] = resolve_period(cues[k], date)
-        return resolved[k]
-
+    years = context_years(text, cues, find_periods(title, lex) if title else [])
+    periods = [resolve_period(c, date, y) for c, y in zip(cues, years)]
     idx = list(range(len(cues)))
-    regions = heading_regions(text, title, lex, sorted(s for s, *_ in spans), dp, cues, date)
+    regions = heading_regions(text, title, lex, sorted(s for s, *_ in spans), dp, cues, periods)
     region_starts = [r.start for r in regions]
     where_idx = list(range(len(dp.places)))
 
@@ -674,6 +669,6 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
         c = _pick(cue_starts, idx, lo, hi, start, always, flat)
         if c is None:
             c = _pick(cue_starts, idx, s_lo, start, start, never, flat)
-        period = period_of(c) if c is not None else (region.period if region else "")
+        period = periods[c] if c is not None else (region.period if region else "")
         out.append((where.name, where.path, period) if where else ("", "", period))
     return out
