@@ -175,6 +175,12 @@ def test_a_user_suffix_is_read():
     assert [p.name for p in find_places("巴彦嘎查村牧民", lex)] == ["巴彦嘎查村"]
 
 
+def test_a_user_places_file_is_merged_by_the_loader(tmp_path):
+    (tmp_path / "places.toml").write_text('[suffix]\n"嘎查村" = "village"\n', encoding="utf-8")
+    lex = load_lexicon((tmp_path,))
+    assert [p.name for p in find_places("巴彦嘎查村牧民,许码头社区", lex)] == ["巴彦嘎查村", "许码头社区"]
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.text(alphabet="村镇乡街道社区片区县市省全该我个的新农城中美丽湖西江南白塘1-8月年,。\n", max_size=40))
 def test_any_text_locates_without_error(text):
