@@ -28,7 +28,8 @@ def _summary(**kw):
 
 def test_summary_line_says_what_happened():
     line = summary_line(_summary(reused=1, dropped=2))
-    assert line.startswith("reportmine: 2 inputs, 1 read, 1 failed, 5 indicators; 3.0 MB in 2.0 s (1.50 MB/s")
+    assert line.startswith("reportmine: 2 inputs, 1 read, 1 failed, 5 indicators; 1 processed (3.0 MB) in 2.0 s "
+                           "(1.50 MB/s")
     assert "1 unchanged from state" in line and "2 gone" in line and "\n" not in line
 
 

@@ -288,9 +288,15 @@ def run_dask(opts: RunOptions, stdout=None, on_result=None, stdin=None, progress
         else:
             _run_gathered(client, parts, spec, lex.digest, opts, tables, columns, summary, progress,
                           workers, stdout, on_result, stack)
+        summary.worker_peak_kb = sorted(client.run(_peak_kb).values())
     summary.seconds = time.monotonic() - started
     progress.finish(summary)
     return summary
+
+
+def _peak_kb() -> int:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _one_by_one(client: Client, part: list[Source], spec: WorkSpec, digest: str, error) -> list[Outcome]:

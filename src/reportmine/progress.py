@@ -8,7 +8,7 @@ summary) whatever is shown on stderr.
 
 >>> summary_line(RunSummary(inputs=3, ok=2, failed=[("a.txt", "empty", "no text")], indicators=7,
 ...                         bytes=2_000_000, seconds=4.0, jobs=2))
-'reportmine: 3 inputs, 2 read, 1 failed, 7 indicators; 2.0 MB in 4.0 s (0.50 MB/s, 1 docs/s, 2 jobs)'
+'reportmine: 3 inputs, 2 read, 1 failed, 7 indicators; 3 processed (2.0 MB) in 4.0 s (0.50 MB/s, 1 docs/s, 2 jobs)'
 """
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ def summary_line(s: RunSummary) -> str:
     rate = s.bytes / MB / s.seconds if s.seconds else 0.0
     docs = fresh / s.seconds if s.seconds else 0.0
     line = (f"reportmine: {s.inputs} inputs, {s.ok} read, {len(s.failed)} failed, {s.indicators} indicators; "
-            f"{s.bytes / MB:.1f} MB in {s.seconds:.1f} s ({rate:.2f} MB/s, {docs:.0f} docs/s, {s.jobs} jobs)")
+            f"{fresh} processed ({s.bytes / MB:.1f} MB) in {s.seconds:.1f} s "
+            f"({rate:.2f} MB/s, {docs:.0f} docs/s, {s.jobs} jobs)")
     extra = []
     if s.reused:
         extra.append(f"{s.reused} unchanged from state")
