@@ -2,87 +2,236 @@
 
 Government sites print metadata lines (发布单位: 金川街道, 发布时间:2023-07-10,
 来源:湄洲日报) above or below the article; news pages print a date line under
-the headline.  These functions read them from the normalized text.
+the headline; reports end with the issuing body and a date.  `read_metadata`
+reads them from the decoded text with its layout spaces still in place (they
+separate the fields of a metadata line) and returns normalized values.
 
->>> find_date("发布时间:2023-07-10 15:58")
-'2023-07-10'
+>>> read_metadata("便民\\n全面起势 落地有声\\n2020-10-23 09:59:07  来源:湄洲日报  责任编辑:")
+Metadata(title='全面起势落地有声', date='2020-10-23', publisher='湄洲日报')
 """
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 import regex
 
+from .normalize import normalize_text
+
+HEAD_CHARS = 3000
+TAIL_CHARS = 1500
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _DATE_RE = regex.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:[-/.月])\s*(\d{1,2})\s*日?(?!\d)"
+    r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*+(?P<s>[-/.年])\s*+(?P<m>\d{1,2})\s*+[-/.月]\s*+(?P<d>\d{1,2})(?!\d)\s*+日?"
+    r"|(?P<cy>[〇零○一二三四五六七八九]{4})\s*+年\s*+(?P<cm>十[一二]?|[一二三四五六七八九])\s*+月"
+    r"\s*+(?P<cd>[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])\s*+日"
 )
-_DATE_KEY_RE = regex.compile(r"(?:发布|公开|发文|成文|更新|印发|上传)?(?:时间|日期)\s*[:：]?\s*")
-_PUBLISHER_KEYS = ("发布单位", "发布机构", "发文机关", "发文单位", "发布部门", "主办单位", "信息来源", "来源", "稿源", "出处")
+_TIME_RE = regex.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+# Keys of a publish date, most telling first.
+_DATE_KEYS = (
+    ("发布时间", "发布日期", "发表时间", "发表日期", "发稿时间"),
+    ("公开日期", "公开时间", "更新时间", "更新日期", "上传时间", "上传日期", "印发日期"),
+    ("时间", "日期", "发文日期", "成文日期"),
+)
+_DATE_KEY_RE = regex.compile(r"(?P<key>[\p{Han}]{0,2}(?:时间|日期))\s*+[:：]?\s*+$")
+# Keys of the publishing body, most telling first; 主办 is the site's owner.
+_PUBLISHER_KEYS = ("发布单位", "发布机构", "发文机关", "发文单位", "发布部门", "信息来源", "文章来源",
+                   "新闻来源", "稿件来源", "来源", "稿源", "出处", "来源单位", "主办单位")
 _PUBLISHER_RE = regex.compile(
-    r"(?P<key>" + "|".join(_PUBLISHER_KEYS) + r")\s*[:：]\s*(?P<val>[^\s:：|丨,，。;；]{2,30})"
+    r"(?P<key>" + "|".join(sorted(_PUBLISHER_KEYS, key=len, reverse=True)) + r")\s*+[:：]\s*+"
+    r"(?P<val>[^\s:：|丨,，。;；/()（）【】\[\]<>《》]{2,40})"
 )
+# Keys that end a publisher written without a space before them (发布单位:金川街道有效性:)
+_FIELD_KEYS = ("有效性", "责任编辑", "编辑", "作者", "记者", "通讯员", "发布时间", "发布日期", "时间", "日期",
+               "浏览", "访问", "点击", "字体", "字号", "来源", "打印", "分享", "索引号", "文号", "主题分类")
+_NOT_PUBLISHERS = ("本站", "本网", "原创", "网络", "互联网", "未知", "其他", "转载", "综合")
 _META_LINE_RE = regex.compile(
-    r"^\s*(?:[•·\-*]\s*)?(?:信息)?(?:索引号|公开方式|文号|公开日期|发布单位|有效性|统一编号|发布时间|信息来源|来源|访问次数|"
-    r"字体大小|责任编辑|作者|记者|通讯员|编辑|浏览次数|分享|打印|关闭|主题分类|发布机构|成文日期|生效日期)"
+    r"^\s*+(?:[•·\-*]\s*+)?(?:信息)?(?:索引号|公开方式|文号|公开日期|公开时间|发布单位|发布机构|有效性|统一编号|"
+    r"发布时间|发布日期|信息来源|来源|访问次数|浏览次数|点击数|字体大小|字号|责任编辑|作者|记者|通讯员|编辑|分享|"
+    r"打印|关闭|主题分类|成文日期|生效日期|发文机关|发文字号|主办单位|当前位置|您的位置|您当前的位置|所属机构)"
 )
-_CHROME = ("首页", "当前位置", "便民", "服务", "返回", "打印", "关闭", "扫一扫", "分享到")
+_CHROME = frozenset(("首页", "当前位置", "便民", "服务", "返回", "打印", "关闭", "扫一扫", "分享到", "正文",
+                     "返回顶部", "打印本页", "关闭窗口", "收藏", "上一篇", "下一篇"))
+_SENTENCE_ENDS = ("。", "!", "?", ";", ":", "…", ".")
+_HAN_RE = regex.compile(r"\p{Han}")
+_BREADCRUMB_RE = regex.compile(r"\S\s*+[>»›→]\s*+\S")
 
 
-def find_date(text: str, head_chars: int = 3000) -> str:
-    """The publish date as YYYY-MM-DD: after a 时间/日期 key, else the first full date near the top.
+@dataclass(frozen=True)
+class Metadata:
+    title: str = ""
+    date: str = ""
+    publisher: str = ""
 
-    >>> find_date("全面起势\\n2020-10-23 09:59:07  来源:湄洲日报")
-    '2020-10-23'
+
+def _cn_number(s: str) -> int:
+    """十二 -> 12, 二十一 -> 21, 七 -> 7 (day and month numerals)."""
+    if "十" not in s:
+        return _CN_DIGITS[s]
+    tens, _, ones = s.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def parse_date(m) -> str:
+    """A match of _DATE_RE as YYYY-MM-DD, or '' when it is no calendar day (2023-02-30)."""
+    try:
+        if m["y"] is not None:
+            y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+        else:
+            y = int("".join(str(_CN_DIGITS[c]) for c in m["cy"]))
+            mo, d = _cn_number(m["cm"]), _cn_number(m["cd"])
+        return dt.date(y, mo, d).isoformat()
+    except (ValueError, KeyError):
+        return ""
+
+
+def _dates(text: str):
+    for m in _DATE_RE.finditer(text):
+        iso = parse_date(m)
+        if iso:
+            yield m, iso
+
+
+def _is_date_line(line: str, start: int, end: int) -> bool:
+    """A line that only holds the date, a time and short fields (来源, 作者), no sentence."""
+    rest = (line[:start] + " " + line[end:]).strip()
+    rest = _TIME_RE.sub("", rest).strip()
+    if not rest:
+        return True
+    if any(p in rest for p in ("。", ",", "，", "；", ";")):
+        return False
+    return len(rest) <= 60 and (_META_LINE_RE.match(rest) is not None or len(_HAN_RE.findall(rest)) <= 12)
+
+
+def find_date(text: str) -> str:
+    """The publish date as YYYY-MM-DD: after a 时间/日期 key, else on a date line near the top.
+
+    A date inside a sentence is an event, not the publish date.
+
+    >>> find_date("全面起势\\n2020-10-23 09:59:07  来源:湄洲日报"), find_date("发布时间:2023-07-10 15:58")
+    ('2020-10-23', '2023-07-10')
+    >>> find_date("街道于2023年6月30日正式启动签约,当天完成212户。")
+    ''
     """
-    head = text[:head_chars]
-    best = ""
-    for m in _DATE_RE.finditer(head):
-        y, mo, d = int(m[1]), int(m[2]), int(m[3])
-        if not (1 <= mo <= 12 and 1 <= d <= 31):
+    head = text[:HEAD_CHARS]
+    keyed: dict[str, str] = {}
+    lined = ""
+    for m, iso in _dates(head):
+        line_start = head.rfind("\n", 0, m.start()) + 1
+        k = _DATE_KEY_RE.search(head, max(line_start, m.start() - 12), m.start())
+        if k:
+            keyed.setdefault(k["key"][-4:] if len(k["key"]) > 2 else k["key"], iso)
             continue
-        iso = f"{y:04d}-{mo:02d}-{d:02d}"
-        before = head[max(0, m.start() - 12):m.start()]
-        if _DATE_KEY_RE.search(before):
-            return iso
-        if not best:
-            best = iso
-    return best
+        line_end = head.find("\n", m.end())
+        line = head[line_start:line_end if line_end >= 0 else len(head)]
+        if not lined and _is_date_line(line, m.start() - line_start, m.end() - line_start):
+            lined = iso
+    for keys in _DATE_KEYS:
+        for key in keys:
+            if key in keyed:
+                return keyed[key]
+    if keyed:
+        return next(iter(keyed.values()))
+    return lined
 
 
-def find_publisher(text: str, head_chars: int = 3000) -> str:
-    """The publishing body: 发布单位 first, then 信息来源 / 来源.
+def find_end_date(text: str) -> str:
+    """The date a report is signed with: a line of its own among the last lines.
 
-    >>> find_publisher("发布单位: 金川街道 有效性:\\n信息来源:常山县政府")
-    '金川街道'
+    >>> find_end_date("……而努力奋斗。\\n金川街道\\n2023年7月10日\\n")
+    '2023-07-10'
     """
-    head = text[:head_chars]
+    lines = [s.strip() for s in text[-TAIL_CHARS:].splitlines() if s.strip()][-4:]
+    for line in reversed(lines):
+        for m, iso in _dates(line):
+            if m.start() == 0 and m.end() == len(line):
+                return iso
+    return ""
+
+
+def _clean_publisher(value: str) -> str:
+    cut = len(value)
+    for key in _FIELD_KEYS:
+        i = value.find(key, 2)
+        if 0 <= i < cut:
+            cut = i
+    value = value[:cut]
+    if len(value) < 2 or not _HAN_RE.search(value) or any(value.startswith(w) for w in _NOT_PUBLISHERS):
+        return ""
+    return value
+
+
+def find_publisher(text: str) -> str:
+    """The publishing body: 发布单位 first, then 信息来源 / 来源; the first of each key counts.
+
+    >>> find_publisher("发布单位: 金川街道 有效性:\\n信息来源:常山县政府"), find_publisher("来源:湄洲日报责任编辑:")
+    ('金川街道', '湄洲日报')
+    >>> find_publisher("来源: 本站原创")
+    ''
+    """
     found: dict[str, str] = {}
-    for m in _PUBLISHER_RE.finditer(head):
-        found.setdefault(m["key"], m["val"])
-    # also the tail: many pages print 来源 after the article
-    for m in _PUBLISHER_RE.finditer(text[-1500:]):
-        found.setdefault(m["key"], m["val"])
+    for m in _PUBLISHER_RE.finditer(text):
+        value = _clean_publisher(m["val"])
+        if value:
+            found.setdefault(m["key"], value)
     for key in _PUBLISHER_KEYS:
         if key in found:
             return found[key]
     return ""
 
 
-def find_title(text: str, max_lines: int = 40) -> str:
-    """The first line that reads as a headline: not metadata, not page chrome, no sentence end.
+def _headline(line: str) -> bool:
+    s = line.strip()
+    if len(s) < 6 or len(s) > 80:
+        return False
+    if _META_LINE_RE.match(s) or s in _CHROME or _DATE_RE.match(s) or s.startswith(("•", "·", "*", "-", "首页")):
+        return False
+    if _BREADCRUMB_RE.search(s):
+        return False
+    if s.endswith(_SENTENCE_ENDS):
+        return False
+    if len(_HAN_RE.findall(s)) < 4:
+        return False
+    return s.count("。") + s.count(",") + s.count(";") <= 2
+
+
+def find_title(text: str, max_lines: int = 60) -> str:
+    """The first line that reads as a headline: not metadata, page chrome or a date; no sentence end.
 
     >>> find_title("便民\\n服务\\n全面起势 落地有声——涵江区强力推进攻坚行动\\n2020-10-23")
     '全面起势 落地有声——涵江区强力推进攻坚行动'
+    >>> find_title("首页 > 新闻\\n记者 蔡玲 通讯员 林亦霞\\n街道召开会议,部署工作。")
+    ''
     """
-    for line in text.splitlines()[:max_lines * 4]:
-        s = line.strip()
-        if not s or len(s) < 6 or len(s) > 80:
-            continue
-        if _META_LINE_RE.match(s) or s in _CHROME or _DATE_RE.match(s):
-            continue
-        if s.endswith(("。", "!", "！", "?", "？", ";", "；", ":", "：")):
-            continue
-        if sum(1 for c in s if "\u4e00" <= c <= "\u9fff") < 4:
-            continue
-        if s.count("。") + s.count(",") + s.count("，") > 2:
-            continue
-        return s
+    for line in text[:HEAD_CHARS].splitlines()[:max_lines]:
+        if _headline(line):
+            return line.strip()
     return ""
+
+
+def _title_from_html(html_title: str) -> str:
+    """The article's part of a <title> (标题_常山县人民政府 -> 标题), if it reads as one."""
+    parts = [p.strip() for p in regex.split(r"\s*+[_|｜]\s*+|\s++-\s++|\s++—\s++", html_title) if p.strip()]
+    for part in parts:
+        if len(_HAN_RE.findall(part)) >= 4:
+            return part
+    return ""
+
+
+def read_metadata(text: str, html_title: str = "") -> Metadata:
+    """Title, date and publisher of a decoded (not yet normalized) text.
+
+    >>> m = read_metadata("发布单位: 金川街道 有效性:\\n\\n金川街道2023年上半年工作总结\\n发布时间:2023-07-10 15:58")
+    >>> m.title, m.date, m.publisher
+    ('金川街道2023年上半年工作总结', '2023-07-10', '金川街道')
+    """
+    head = normalize_text(text[:HEAD_CHARS], layout=False)
+    # many pages print 来源 after the article, and reports end with a date
+    tail = normalize_text(text[-TAIL_CHARS:], layout=False) if len(text) > HEAD_CHARS else ""
+    title = _title_from_html(normalize_text(html_title, layout=False)) if html_title else ""
+    title = title or find_title(head)
+    date = find_date(head) or find_end_date(tail or head)
+    publisher = find_publisher(head + "\n" + tail)
+    return Metadata(normalize_text(title).strip(), date, normalize_text(publisher).strip())

@@ -2,142 +2,280 @@
 
 The steps, in order (INDICATORS.md, "Normalized text"):
 
-1. HTML entities decoded (&nbsp; &amp; &#20013;)
-2. pinyin glosses after a character removed: 區(qū) -> 區
-3. traditional characters converted to simplified (OpenCC t2s), only when
-   the text holds a character that t2s changes
-4. full-width ASCII folded to half-width (１２３ -> 123, ％ -> %), the ideographic
-   space to a plain one; line ends to \\n
+1. control characters, the BOM and zero-width marks dropped; lone
+   surrogates (possible in JSON input) become U+FFFD; Unicode NFC
+2. full-width ASCII folded to half-width (１２３ -> 123, ％ -> %), the
+   ideographic space to a plain one; line ends to \\n
+3. HTML entities decoded (&nbsp; &amp; &#20013;), chains such as &amp;lt;
+   included, so that a second pass finds none
+4. pinyin glosses after a character removed: 區(qū) -> 區
 5. spaces a newspaper layout left between two Chinese characters, between a
    Chinese character and a digit, or inside a number (10.2 万平方米) removed
+6. traditional characters converted to simplified (OpenCC t2s), only when
+   the text holds a character that t2s changes
 
-Each step is a str -> str function; `normalize_text` composes them and is
-idempotent: normalize_text(normalize_text(s)) == normalize_text(s).
+The order makes `normalize_text` idempotent: no step creates work for an
+earlier one (layout spaces go before t2s because OpenCC converts some words
+differently once their characters touch: 反 覆 -> 反覆 -> 反复).
 
->>> normalize_text("區(qū)委 完成 10.2 万平方米")
+>>> normalize_text("區(qū)委 完成 10.2 萬平方米")
 '区委完成10.2万平方米'
 """
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from functools import lru_cache
+from html.entities import html5
+from pathlib import Path
 
 import regex
 
-HAN = r"\p{Han}"
-_ENTITY_RE = regex.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
-# A gloss: one or more pinyin syllables (letters with tone marks) in brackets
-# right after a Han character.
-_PINYIN_RE = regex.compile(
-    r"(?<=\p{Han})[(（]\s*(?=[^)）]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê\s]{1,12}\s*[)）]",
-    regex.IGNORECASE,
-)
-_SPACE = r"[ \t\u00a0\u2002\u2003\u2009\u200b\u3000]"
-# Han/digit on both sides of a layout space (but two numbers stay apart)
-_HAN_GAP_RE = regex.compile(rf"(?<=[\p{{Han}}])(?:{_SPACE})+(?=[\p{{Han}}\d])|(?<=\d)(?:{_SPACE})+(?=\p{{Han}})")
-_DECIMAL_GAP_RE = regex.compile(rf"(?<=\d)(?:{_SPACE})*([.．])(?:{_SPACE})*(?=\d)")
-_CONTROL_RE = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200c\u200d\u2060]")
+# -- 1. controls --------------------------------------------------------------
+_CONTROL_RE = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\u200c\u200d\u2060\ufffe\uffff]")
+_LINE_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def clean_controls(text: str) -> str:
+    """Drop control characters, the BOM and zero-width joiners; keep \\t, \\n and \\r.
+
+    >>> clean_controls("签\\x00约\\ufeff率\\u2028")
+    '签约率\\n'
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    text = _CONTROL_RE.sub("", text)
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        text = text.translate(_LINE_BREAKS)
+    # a lone surrogate (JSON allows "\ud800") cannot be written as UTF-8
+    return _SURROGATE_RE.sub("\ufffd", text)
+
+
+# -- 2. width -----------------------------------------------------------------
+_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+_FULLWIDTH[0xA0] = 0x20
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII to half-width, no-break spaces to spaces; \\r\\n and \\r -> \\n.
+
+    >>> fold_width("１２３％ ＡＢ\\r\\n二\\r三")
+    '123% AB\\n二\\n三'
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_FULLWIDTH)
+
+
+# -- 3. entities --------------------------------------------------------------
+# An entity, and before it any number of encoded ampersands: &amp;amp;lt; is
+# "<" at once, not after one pass per level.  Named entities need their
+# semicolon (a URL's &region= stays as it is).
+_AMP = r"(?:amp;|AMP;|#0*38;?|#[xX]0*26;?|#0*65286;?|#[xX]0*[fF][fF]06;?)"
+_ENTITY_RE = regex.compile(rf"&{_AMP}*(?P<e>#[0-9]{{1,7}};?|#[xX][0-9a-fA-F]{{1,6}};?|[A-Za-z][A-Za-z0-9]{{1,31}};)")
+
+
+def _entity(m) -> str:
+    body = m["e"]
+    if body[0] == "#":
+        out = html.unescape("&" + body.rstrip(";") + ";")
+    else:
+        out = html5.get(body)
+        if out is None:
+            return m.group()
+    # what an entity stands for is normalized like the text around it
+    return unicodedata.normalize("NFC", fold_width(clean_controls(out)))
 
 
 def decode_entities(text: str) -> str:
-    """&amp;nbsp; stays one level deep; &nbsp; becomes a space.
+    """&nbsp; becomes a space, &#20013; 中; &amp;lt; is "<" at once.
 
-    >>> decode_entities("A&amp;B&nbsp;C")
-    'A&B C'
+    >>> decode_entities("A&amp;B&nbsp;C &amp;lt; &region=1")
+    'A&B C < &region=1'
     """
-    if "&" not in text:
-        return text
-    return _ENTITY_RE.sub(lambda m: html.unescape(m.group()).replace("\xa0", " "), text)
+    # Again until nothing changes: what one entity stands for may complete
+    # another (&&#97;mp; -> &amp;).  Each pass shortens the text, so this ends.
+    while "&" in text:
+        decoded = _ENTITY_RE.sub(_entity, text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+# -- 4. pinyin ----------------------------------------------------------------
+# A gloss: pinyin syllables (with at least one tone mark) in brackets right
+# after a Han character, and any glosses right after that one.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_GLOSS = rf"[(（][ \t]*+(?=[^)）\n]{{0,24}}[{_TONED}])[a-zü{_TONED}ê \t]{{1,24}}[)）]"
+_PINYIN_RE = regex.compile(rf"(?<=\p{{Han}})(?:{_GLOSS})++", regex.IGNORECASE)
 
 
 def strip_pinyin(text: str) -> str:
     """區(qū) -> 區: drop a pinyin gloss written after a character.
 
-    >>> strip_pinyin("豐澤區(qū)委")
-    '豐澤區委'
+    >>> strip_pinyin("豐澤區(qū)委(wěi)、(一)")
+    '豐澤區委、(一)'
     """
     if "(" not in text and "（" not in text:
         return text
     return _PINYIN_RE.sub("", text)
 
 
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc  # opencc-python-reimplemented
-    return opencc.OpenCC("t2s")
-
-
-@lru_cache(maxsize=1)
-def traditional_chars() -> frozenset:
-    """The characters that OpenCC's t2s tables change (a quick pre-check)."""
-    import opencc
-    from pathlib import Path
-    base = Path(opencc.__file__).parent / "dictionary"
-    chars: set[str] = set()
-    for name in ("TSCharacters.txt", "TSPhrases.txt"):
-        path = base / name
-        if not path.exists():
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            key, _, vals = line.partition("\t")
-            if name == "TSCharacters.txt":
-                if len(key) == 1 and vals.split(" ")[0] != key:
-                    chars.add(key)
-    return frozenset(chars)
-
-
-def to_simplified(text: str) -> str:
-    """Traditional to simplified with OpenCC t2s, skipped when nothing would change.
-
-    >>> to_simplified("豐澤區委")
-    '丰泽区委'
-    """
-    trad = traditional_chars()
-    if not any(c in trad for c in text):
-        return text
-    return _converter().convert(text)
-
-
-_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
-_FULLWIDTH.update({ord("\r"): None})
-
-
-def fold_width(text: str) -> str:
-    """Full-width ASCII to half-width: １２３％ -> 123%; \\r\\n -> \\n.
-
-    >>> fold_width("１２３％ ＡＢ")
-    '123% AB'
-    """
-    return text.translate(_FULLWIDTH)
+# -- 5. layout spaces ---------------------------------------------------------
+_SPACE = r"[\t\p{Zs}\u200b]"
+# A layout space: between two Han characters, a Han character and a digit,
+# or a digit and a Han character (two numbers stay apart: 3 5).
+_HAN_GAP_RE = regex.compile(
+    rf"(?<=\p{{Han}}){_SPACE}++(?=[\p{{Han}}\d])|(?<=\d){_SPACE}++(?=\p{{Han}})"
+)
+# Spaces around the point of a decimal: 10 . 2 -> 10.2
+_DECIMAL_GAP_RE = regex.compile(rf"(?<=\d){_SPACE}*+\.{_SPACE}*+(?=\d)")
 
 
 def join_layout_spaces(text: str) -> str:
     """Remove spaces a layout left between Chinese characters or inside numbers.
 
-    >>> join_layout_spaces("征收土 地8.5 万平方米, 153 个")
-    '征收土地8.5万平方米, 153个'
+    >>> join_layout_spaces("征收土 地8.5 万平方米, 153 个, 10 . 2 亩, GDP 增长")
+    '征收土地8.5万平方米, 153个, 10.2亩, GDP 增长'
     """
-    text = _DECIMAL_GAP_RE.sub(r".", text) if "．" in text or " ." in text or ". " in text else text
+    if " ." in text or ". " in text or "\t." in text or ".\t" in text:
+        text = _DECIMAL_GAP_RE.sub(".", text)
     return _HAN_GAP_RE.sub("", text)
 
 
-def clean_controls(text: str) -> str:
-    """Drop control characters, the BOM and zero-width marks; keep \\n and \\t."""
-    return _CONTROL_RE.sub("", text)
+# -- 6. traditional to simplified ----------------------------------------------
+def _opencc_table(name: str) -> list[tuple[str, list[str]]]:
+    import opencc  # opencc-python-reimplemented
+
+    path = Path(opencc.__file__).parent / "dictionary" / name
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        if key:
+            rows.append((key, values.split()))
+    return rows
 
 
-STEPS = (clean_controls, decode_entities, strip_pinyin, to_simplified, fold_width, join_layout_spaces)
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+    return opencc.OpenCC("t2s")
 
 
-def normalize_text(text: str) -> str:
-    """All steps in order; idempotent.
+@lru_cache(maxsize=1)
+def t2s_triggers() -> frozenset:
+    """Every character without which OpenCC t2s changes nothing (a quick pre-check).
 
-    >>> normalize_text("１０.２ 萬平方米")
-    '10.2万平方米'
+    Characters that t2s converts, and characters that only a phrase converts
+    (瞭 in 明瞭 -> 明了, though 瞭 alone stays).
+
+    >>> {"區", "瞭"} <= t2s_triggers(), "区" in t2s_triggers()
+    (True, False)
     """
-    text = unicodedata.normalize("NFC", text)
-    for step in STEPS:
-        text = step(text)
+    chars: set[str] = set()
+    for key, values in _opencc_table("TSCharacters.txt"):
+        if values and values[0] != key:
+            chars.add(key)
+    for key, values in _opencc_table("TSPhrases.txt"):
+        if not values or values[0] == key:
+            continue
+        value = values[0]
+        if len(value) != len(key):
+            chars.update(key)
+        else:
+            chars.update(a for a, b in zip(key, value) if a != b)
+    return frozenset(chars)
+
+
+def traditional_chars() -> frozenset:
+    """Characters t2s may change (kept for callers; see `t2s_triggers`)."""
+    return t2s_triggers()
+
+
+@lru_cache(maxsize=1)
+def _script_tables() -> tuple[dict, dict]:
+    """str.translate tables that delete traditional-only and simplified-only characters.
+
+    A character counts for a script only when it is not also a form of the
+    other: 區 (-> 区) is traditional, 区 simplified; 征 is both (徵 -> 征),
+    so it counts for neither.
+    """
+    trad = {ord(k): None for k, v in _opencc_table("TSCharacters.txt") if v and k not in v}
+    simp = {ord(k): None for k, v in _opencc_table("STCharacters.txt") if v and k not in v}
+    return trad, simp
+
+
+_HAN_RE = regex.compile(r"\p{Han}")
+
+
+def detect_script(text: str) -> str:
+    """'simplified', 'traditional', 'mixed', or '' for a text without Chinese.
+
+    Text in which every character is common to both scripts is simplified.
+
+    >>> detect_script("豐澤區委"), detect_script("丰泽区委"), detect_script("中国人"), detect_script("abc")
+    ('traditional', 'simplified', 'simplified', '')
+    >>> detect_script("丰泽区委 豐澤區委")
+    'mixed'
+    """
+    if not _HAN_RE.search(text):
+        return ""
+    drop_trad, drop_simp = _script_tables()
+    t = len(text) - len(text.translate(drop_trad))
+    if t == 0:
+        return "simplified"
+    s = len(text) - len(text.translate(drop_simp))
+    # a few characters of the other script are quotes, names or slips
+    if s <= 0.1 * (t + s):
+        return "traditional"
+    if t <= 0.1 * (t + s):
+        return "simplified"
+    return "mixed"
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified with OpenCC t2s, skipped when nothing would change.
+
+    Converted until nothing changes (OpenCC's phrase table keeps 乾 in 乾圖 but
+    not in the 乾图 it gives), so converting twice changes nothing.
+
+    >>> to_simplified("豐澤區委"), to_simplified("乾圖")
+    ('丰泽区委', '干图')
+    """
+    triggers = t2s_triggers()
+    for _ in range(4):
+        if not any(c in triggers for c in text):
+            return text
+        converted = _converter().convert(text)
+        if converted == text:
+            return text
+        text = converted
     return text
+
+
+# -- all ------------------------------------------------------------------------
+STEPS = (clean_controls, fold_width, decode_entities, strip_pinyin, join_layout_spaces, to_simplified)
+
+
+def normalize_text(text: str, layout: bool = True) -> str:
+    """All steps in order; idempotent: normalize_text(normalize_text(s)) == normalize_text(s).
+
+    `layout=False` keeps the layout spaces (metadata lines use them to
+    separate fields: 发布单位: 金川街道 有效性:).
+
+    >>> normalize_text("１０.２ 萬平方米&nbsp;"), normalize_text("來源: 湄洲日報 編輯:", layout=False)
+    ('10.2万平方米 ', '来源: 湄洲日报 编辑:')
+    """
+    text = fold_width(unicodedata.normalize("NFC", clean_controls(text)))
+    if "&" in text:
+        decoded = decode_entities(text)
+        # an entity may stand for a combining mark: compose it with its base
+        text = unicodedata.normalize("NFC", decoded) if decoded != text else text
+    text = strip_pinyin(text)
+    if layout:
+        text = join_layout_spaces(text)
+    return to_simplified(text)

@@ -16,11 +16,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from .decode import classify_bytes, decode_bytes, html_to_text
+from .decode import (EMPTY_ERROR, NOT_TEXT_ERROR, UndecodableError, classify_bytes, decode_bytes,
+                     html_to_text, looks_like_html, replaced_warning)
 from .extract import find_mentions
 from .lexicon import Lexicon
-from .metadata import find_date, find_publisher, find_title
+from .metadata import read_metadata
 from .model import INDICATOR_COLUMNS, DocResult, DocStatus, Document, Source
+from .normalize import detect_script as detect_script_of
 from .normalize import normalize_text, traditional_chars
 from .places import document_place, locate_all
 
@@ -96,32 +98,30 @@ def build_document(source: Source) -> Document | DocResult:
     """Decode and normalize; a DocResult instead when the input has no usable text."""
     if source.status is not None:
         return failed(source, source.status, source.error)
-    title = ""
+    html_title, warning = "", ""
     if source.text is not None:
         raw, encoding = source.text, "utf-8"
     else:
         data = source.data or b""
         status = classify_bytes(data)
-        if status is DocStatus.EMPTY:
-            return failed(source, status, "no text")
         if status is not None:
-            return failed(source, status, "binary data, not text")
+            return failed(source, status, EMPTY_ERROR if status is DocStatus.EMPTY else NOT_TEXT_ERROR)
         try:
-            raw, encoding = decode_bytes(data)
-        except UnicodeDecodeError:
-            return failed(source, DocStatus.UNDECODABLE, "no supported encoding (UTF-8, UTF-16, GB18030, Big5) reads it")
-    if source.kind == "html" or raw.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
-        raw, title = html_to_text(raw)
-    if not raw.strip():
-        return failed(source, DocStatus.EMPTY, "no text", encoding)
-    if "\x00" in raw:
-        raw = raw.replace("\x00", "")
-    script = detect_script(raw)
+            decoded = decode_bytes(data)
+        except UndecodableError as e:
+            return failed(source, DocStatus.UNDECODABLE, str(e))
+        raw, encoding = decoded.text, decoded.encoding
+        if decoded.replaced:
+            warning = replaced_warning(decoded.replaced)
+    if source.kind == "html" or looks_like_html(raw):
+        raw, html_title = html_to_text(raw)
     text = normalize_text(raw)
-    title = normalize_text(title) if title else find_title(text)
+    if not text.strip():
+        return failed(source, DocStatus.EMPTY, EMPTY_ERROR, encoding)
+    meta = read_metadata(raw, html_title)
     return Document(
-        source.doc_id, source.path, text=text, encoding=encoding, script=script,
-        title=title, date=find_date(text), publisher=find_publisher(text), meta=source.meta,
+        source.doc_id, source.path, text=text, encoding=encoding, script=detect_script_of(raw),
+        title=meta.title, date=meta.date, publisher=meta.publisher, error=warning, meta=source.meta,
     )
 
 
