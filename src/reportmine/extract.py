@@ -17,7 +17,7 @@ import regex
 
 from .lexicon import Lexicon
 from .model import Quantity
-from .numbers import find_quantities
+from .numbers import find_quantities, parse_numeral
 from .segment import CLAUSE_STOPS, clause_bounds, sentence_at, split_sentences, tagged, tokens
 
 # jieba tags of words that can end a subject phrase (nouns and noun-like words)
@@ -124,7 +124,11 @@ def is_indicator(q: Quantity, text: str, spans, starts, lex: Lexicon) -> bool:
         return False
     if q.chinese:
         scaled = any(c in q.numeral for c in "千万亿仟萬億")
-        if q.value < lex.cn_min_value and q.category != "money":
+        # "one" as an article: the numeral as written, not the converted
+        # value (三百米 is 0.3 km and counts; 一个班子 does not)
+        n = parse_numeral(q.numeral) if q.numeral else None
+        if (n is not None and n == int(n) and n < lex.cn_min_value and not q.pre_applied
+                and q.category in ("count", "people", "households", "duration")):
             return False
         if q.surface_unit in lex.cn_digits_only_units and not scaled:
             return False
@@ -310,7 +314,9 @@ def _check_pre_word(text: str, q: Quantity, lex: Lexicon) -> Quantity:
     n = len(q.pre_word)
     window_start = max(0, q.start - 8)
     toks = tokens(lex, text[window_start:q.start + n])
-    if toks and toks[-1][2] == q.pre_word:
+    # a qualifier starts a word of its own (不少于 may come as 不少/于; the 约
+    # of 签约 starts inside one)
+    if any(s == q.start for s, _e, _w in ((s + window_start, e, w) for s, e, w in toks)):
         return q
     return replace(q, start=q.start + n, raw=q.raw[n:], pre_word="",
                    qualifier="exact" if q.pre_applied else q.qualifier, pre_applied=False)
