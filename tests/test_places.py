@@ -84,7 +84,8 @@ DOCUMENTS = [
     ("发布单位: 金川街道 有效性:\n信息来源:常山县政府\n正文", "", "金川街道", "浙江省/衢州市/常山县/金川街道"),
     ("正文提到城东街道。", "城东街道推进征迁", "城东街道", ""),
     ("丰泽区委常委、城东街道书记。城东街道如何。城东街道怎样。", "聚力攻坚", "城东街道", "福建省/泉州市/丰泽区/城东街道"),
-    ("只提到一次城东街道。", "聚力攻坚", "", ""),
+    ("只提到一次城东街道。", "聚力攻坚", "城东街道", ""),        # the only unit named
+    ("城东街道和江南街道各一次。", "聚力攻坚", "", ""),
     ("来源:湄洲日报\n主办:莆田市涵江区融媒体中心", "全面起势——涵江区强力推进", "涵江区", "福建省/莆田市/涵江区"),
 ]
 
@@ -104,7 +105,7 @@ def where(text, raw, date="", title=""):
     return locate_all(text, title, date, LEX, [(start, start + len(raw), lo, hi)])[0]
 
 
-# (text, mention raw, document date, expected place, path, period)
+# (text, mention raw, document date, expected place, path, period); a title after a '|'
 LOCATE = [
     # the clause's place and period win
     ("发布单位:金川街道\n信息来源:常山县政府\n目前许码头社区已完成签约212户", "212户", "",
@@ -113,7 +114,14 @@ LOCATE = [
     ("发布单位:金川街道\n信息来源:常山县政府\n截至目前,白沙村已100%完成丈量", "100%", "2020-10-23",
      ("白沙村", "浙江省/衢州市/常山县/金川街道/白沙村", "2020-10-23")),
     # not a place or a period that follows in a later clause
-    ("共规范庭院1280余户,5月督考中上蒋村排名第一。", "1280余户", "2023-07-10", ("", "", "")),
+    ("发布单位:金川街道\n共规范庭院1280余户,5月督考中上蒋村排名第一。", "1280余户", "2023-07-10", ("金川街道", "", "")),
+    # the only unit a text names is its own
+    ("东湖街道完成签约。街道投入资金逾3亿元", "3亿元", "", ("东湖街道", "", "")),
+    # a paragraph that opens with a time word gives it to the whole paragraph, not a quote inside it
+    ("本报讯今年以来,东湖街道完成签约。街道投入资金逾3亿元", "3亿元", "", ("东湖街道", "", "今年")),
+    ("“五水共治一季度要争取红旗”。杨村社区的十年旧改", "十年", "", ("杨村社区", "", "")),
+    # a title with one time word gives its period to the whole document
+    ("2023年国民经济和社会发展统计公报|全年粮食播种面积25.6万亩。\n在校学生8.9万人", "8.9万人", "", ("", "", "2023")),
     # the heading's
     ("瞄准目标\n1-8月份城东街道“成绩单”\n一般公共预算总收入完成16915万元\n", "16915万元", "", ("城东街道", "", "1-8月")),
     # scope words: the document's own county, only before the number
@@ -132,7 +140,8 @@ LOCATE = [
 
 @pytest.mark.parametrize("text, raw, date, expected", LOCATE, ids=[c[1] + "-" + c[0][:6] for c in LOCATE])
 def test_locate(text, raw, date, expected):
-    assert where(text, raw, date) == expected
+    title, _, text = text.rpartition("|")
+    assert where(text, raw, date, title) == expected
 
 
 HALF_YEAR_REPORT = """金川街道2023年上半年工作总结及下半年工作思路

@@ -65,6 +65,7 @@ class PeriodRules:
     comparison_before: tuple
     comparison_after: tuple
     duration_before: tuple
+    lead_prefixes: tuple
 
 
 def _alt(words) -> str:
@@ -112,7 +113,7 @@ def period_rules(lex: Lexicon) -> PeriodRules:
             + r"前(?P<qq>[二三2-3])(?:个)?季度|"
             + rf"(?P<m1>{_MONTH})月?份?{_JOIN}(?P<m2>{_MONTH})月份?|"
             + rf"(?P<m>{_MONTH})月份?(?:(?P<d>{_DAY})[日号]|(?P<mend>{mend}))?"
-            + (rf"|(?P<yend>{yend})" if with_end else "")
+            + (rf"|(?P<yend>{yend})" if with_end else (rf"|(?P<yend>{_alt(year_end)})" if year_end else ""))
             + ")"
         )
 
@@ -142,6 +143,7 @@ def period_rules(lex: Lexicon) -> PeriodRules:
         comparison_before=_words(table, "comparison_before", "period"),
         comparison_after=_words(table, "comparison_after", "period"),
         duration_before=_words(table, "duration_before", "period"),
+        lead_prefixes=_words(table, "lead_prefixes", "period"),
     )
 
 
@@ -215,10 +217,12 @@ def _cue(m, rules: PeriodRules, text: str) -> PeriodCue | None:
         if g.get("mend"):
             return PeriodCue(start, end, "day", found, a=a, b=0, **kw)
         return PeriodCue(start, end, "month", found, a=a, **kw)
+    if g.get("yend"):
+        # 年末 alone is the end of the year being talked about
+        return PeriodCue(start, end, "yearend", found, year=year, rel=rel, asof=True,
+                         context=in_context or (year is None and rel is None))
     if not (year is not None or rel is not None or in_context):
         return None
-    if g.get("yend"):
-        return PeriodCue(start, end, "yearend", found, year=year, rel=rel, asof=True, context=in_context)
     return PeriodCue(start, end, "year", found.removesuffix("以来"), year=year, rel=rel, asof=asof,
                      context=in_context)
     return None

@@ -32,7 +32,7 @@ import regex
 
 from .gazetteer import CITY, COUNTY, PROVINCE, Gazetteer, chain, code_level, load_gazetteer
 from .lexicon import Lexicon, LexiconError
-from .periods import PeriodCue, context_years, find_periods, resolve_period
+from .periods import PeriodCue, context_years, find_periods, period_rules, resolve_period
 from .segment import clause_bounds, tagged, tokenizer
 
 COUNTRY, ZONE, TOWN, VILLAGE = 0, 4, 5, 6
@@ -445,7 +445,8 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
     doc = _best(pub) or _best(in_title) or _best(src)
     if doc is None and counts:
         name, n = max(counts.items(), key=lambda kv: (kv[1], -min(p.start for p in named if p.name == kv[0])))
-        if n >= rules.min_count:
+        # the unit named most, or the only one named
+        if n >= rules.min_count or len(counts) == 1:
             doc = next(p for p in named if p.name == name)
 
     # the document's county: its own unit, the unit right above it, the
@@ -640,6 +641,21 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
     idx = list(range(len(cues)))
     regions = heading_regions(text, title, lex, sorted(s for s, *_ in spans), dp, cues, periods)
     region_starts = [r.start for r in regions]
+    # a title with one time word gives the whole document its period
+    # (2023年国民经济和社会发展统计公报); one with two (上半年总结及下半年思路) none
+    title_cues = find_periods(title, lex) if title else []
+    doc_period = resolve_period(title_cues[0], date) if len(title_cues) == 1 else ""
+    leads: dict[int, int | None] = {}
+    lead_prefixes = period_rules(lex).lead_prefixes
+
+    def lead_of(line: int) -> int | None:
+        """The cue a paragraph opens with (今年以来,东湖街道…): it sets the paragraph's period."""
+        if line not in leads:
+            k = bisect.bisect_left(cue_starts, line)
+            ok = k < len(cues) and text[line:cues[k].start].strip() in ("", *lead_prefixes)
+            leads[line] = k if ok else None
+        return leads[line]
+
     where_idx = list(range(len(dp.places)))
 
     def level(i: int) -> int:
@@ -665,10 +681,15 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
         r = bisect.bisect_right(region_starts, start) - 1
         region = regions[r] if r >= 0 else None
         where = dp.wheres[k] if k is not None else (region.where if region and region.where else dp.document)
-        # period: clause (either side), sentence (before), heading
+        # period: clause (either side), sentence (before), the paragraph's
+        # opening clause, heading, title
         c = _pick(cue_starts, idx, lo, hi, start, always, flat)
         if c is None:
             c = _pick(cue_starts, idx, s_lo, start, start, never, flat)
-        period = periods[c] if c is not None else (region.period if region else "")
+        if c is None:
+            c = lead_of(text.rfind("\n", 0, start) + 1)
+            if c is not None and cues[c].start >= start:
+                c = None
+        period = periods[c] if c is not None else (region.period if region and region.period else doc_period)
         out.append((where.name, where.path, period) if where else ("", "", period))
     return out
