@@ -173,6 +173,22 @@ def test_headings_hold_until_a_heading_of_the_same_rank(raw, period):
     assert (got, place) == (period, "中国" if raw == "20家" else "金川街道")
 
 
+# 全市, 全省 and 全县 hang on the document's county, or on the city or province that publishes it
+SCOPES = [
+    ("发布机构:衢州市人民政府\n全市完成签约100户,全省第一", [("全市", "衢州市"), ("全省", "浙江省")]),
+    ("发布单位:义乌市\n全市共有", [("全市", "义乌市")]),              # a county-level city
+    ("发布单位:朝阳区政府\n北京市朝阳区:全市第一", [("全市", "北京市")]),  # a district of a municipality
+    ("信息来源:常山县政府\n全县4家,全市第一", [("全县", "常山县"), ("全市", "衢州市")]),
+    ("全县共有", []),                                              # no county to resolve it
+]
+
+
+@pytest.mark.parametrize("text, expected", SCOPES, ids=[s[0][:8] for s in SCOPES])
+def test_scope_words(text, expected):
+    d = document_places(text, "", LEX)
+    assert [(p.name, w.name) for p, w in zip(d.places, d.wheres) if p.kind == "scope"] == expected
+
+
 def test_bad_places_data_names_the_table_and_field():
     bad = dataclasses.replace(LEX, places={**LEX.places, "suffix": {"村": "hamlet"}})
     with pytest.raises(LexiconError, match=r"places.toml: \[suffix\] '村'"):

@@ -449,28 +449,20 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
         if n >= rules.min_count or len(counts) == 1:
             doc = next(p for p in named if p.name == name)
 
-    # the document's county: its own unit, the unit right above it, the
-    # metadata's or title's, else the county-level unit the text names most
-    county = ""
+    # the document's county: its own unit, the unit written right before it
+    # (丰泽区城东街道) there or anywhere in the text, the metadata's or the
+    # title's, else the county-level unit the text names most
     firsts: list[Place] = []
     if doc is not None:
         firsts.append(doc)
-        if doc.parent is not None:
-            firsts.append(doc.parent)
-        firsts += [p for p in named if p.name == doc.name and p.parent is not None][:1]
-        firsts += [p.parent for p in firsts[1:] if p.parent is not None]
+        firsts += [p.parent for p in (doc, *(q for q in named if q.name == doc.name)) if p.parent is not None]
     firsts += pub + in_title + src
-    for p in firsts:
-        if p.kind == "gazetteer" and p.level == COUNTY:
-            county = _pick_code(text, p, rules)
-            if county:
-                break
-    if not county:
-        ranked = Counter(p.name for p in named if p.kind == "gazetteer" and p.level == COUNTY)
-        for name, _n in ranked.most_common():
-            county = _pick_code(text, next(p for p in named if p.name == name), rules)
-            if county:
-                break
+    ranked = Counter(p.name for p in named if p.kind == "gazetteer" and p.level == COUNTY)
+    firsts += [next(p for p in named if p.name == name) for name, _n in ranked.most_common()]
+    county = next((c for c in (_pick_code(text, p, rules) for p in firsts
+                               if p.kind == "gazetteer" and p.level == COUNTY) if c), "")
+    # what 全市 and 全省 hang on when no county is named: a city or province publishing
+    anchor = county or (_pick_code(text, doc, rules) if doc is not None and doc.kind == "gazetteer" else "")
 
     def plausible(p: Place) -> bool:
         # a county-level name from another province whose province and city
@@ -504,13 +496,14 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
             if doc is not None and doc.level == TOWN:
                 return Where(doc.name, TOWN, path_of(doc))
             return None
-        if not county:
+        if not anchor or level > code_level(anchor):
             return None
-        code = county
-        if level == CITY and not gz.names[county].endswith("市"):
-            code = county[:4] + "00"      # 全市 in a county of a city: the city
-        elif level == PROVINCE:
-            code = county[:2] + "0000"
+        codes = {PROVINCE: anchor[:2] + "0000", CITY: anchor[:4] + "00", COUNTY: anchor}
+        code = codes[level]
+        if level == CITY and code_level(anchor) == COUNTY and gz.names[anchor].endswith("市"):
+            code = anchor                 # 全市 in a county-level city (义乌市) is that city
+        if code not in gz.names and level == CITY and gz.names.get(codes[PROVINCE], "").endswith("市"):
+            code = codes[PROVINCE]        # 全市 in a district of 北京市
         if code not in gz.names:
             return None
         return Where(gz.names[code], code_level(code), "/".join(chain(gz, code)))
