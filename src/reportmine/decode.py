@@ -252,6 +252,8 @@ def _decode_lines(data: bytes) -> Decoded:
             text = data.decode(codec, errors="replace")
             return Decoded(text, label, _replaced(text, data))
         return _fallback(data)
+    # the legacy encoding that reads most of the file first: it wins ties
+    legacies = ((label, codec),) + tuple(c for c in LEGACY if c[0] != label)
     parts: list[str] = []
     used: set[str] = set()
     replaced = 0
@@ -259,24 +261,24 @@ def _decode_lines(data: bytes) -> Decoded:
         if line.isascii():
             parts.append(line.decode("ascii"))
             continue
-        as_utf8 = line.decode("utf-8", errors="replace")
-        as_legacy = line.decode(codec, errors="replace")
-        # The legacy reading must read as Chinese, better than UTF-8 and with no
-        # more damage: a UTF-8 line with one broken byte stays UTF-8.
-        legacy_score = text_score(as_legacy)
-        if (legacy_score >= MIN_SCORE and legacy_score > text_score(as_utf8)
-                and _replaced(as_legacy, line) <= _replaced(as_utf8, line, utf8=True)):
-            parts.append(as_legacy)
-            used.add(label)
-            replaced += _replaced(as_legacy, line)
-        else:
-            parts.append(as_utf8)
-            used.add("utf-8")
-            replaced += _replaced(as_utf8, line, utf8=True)
+        best_text = line.decode("utf-8", errors="replace")
+        best_label, best_score = "utf-8", text_score(best_text)
+        damage = _replaced(best_text, line, utf8=True)
+        for other_label, other_codec in legacies:
+            text = line.decode(other_codec, errors="replace")
+            # a legacy reading must read as Chinese, better than the one before
+            # and with no more damage: a UTF-8 line with one broken byte stays UTF-8
+            score = text_score(text)
+            if score >= MIN_SCORE and score > best_score and _replaced(text, line) <= damage:
+                best_text, best_label, best_score = text, other_label, score
+                damage = _replaced(text, line)
+        parts.append(best_text)
+        used.add(best_label)
+        replaced += damage
     text = "".join(parts)
     if text_score(text[:SAMPLE_BYTES]) < MIN_SCORE:
         return _fallback(data)
-    encoding = "+".join(e for e in ("utf-8", label) if e in used)
+    encoding = "+".join(e for e in ("utf-8", "gb18030", "big5") if e in used)
     return Decoded(text, encoding, replaced)
 
 

@@ -1,0 +1,167 @@
+"""Normalized text (INDICATORS.md): each step on a table of cases, and the
+whole: idempotent on any text, and t2s skipped only when it changes nothing."""
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reportmine.normalize import (
+    _converter, _opencc_table, clean_controls, decode_entities, detect_script, fold_width,
+    join_layout_spaces, normalize_text, strip_pinyin, t2s_triggers, to_simplified,
+)
+
+EXAMPLES = int(os.environ.get("REPORTMINE_FUZZ_EXAMPLES", "300"))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("区(qū)委", "区委"),
+    ("豐澤區(qū)委(wěi)", "豐澤區委"),
+    ("區（qū）", "區"),                      # full-width brackets
+    ("區(qū)(qū)", "區"),                   # a repeated gloss
+    ("区(Qū)", "区"),
+    ("街 (jiē) 道", "街 (jiē) 道"),          # a space: not glued to the character
+    ("区(qu)委", "区(qu)委"),                # no tone mark: may be an abbreviation
+    ("(一)、(二)", "(一)、(二)"),
+    ("GDP(gross)", "GDP(gross)"),
+    ("截至(ā)", "截至"),
+    ("区(" + "ā" * 30 + ")", "区(" + "ā" * 30 + ")"),  # too long for a gloss
+])
+def test_strip_pinyin(text, expected):
+    assert strip_pinyin(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("征收土 地8.5 万平方米", "征收土地8.5万平方米"),
+    ("10.2 万平方米", "10.2万平方米"),
+    ("10 . 2 万", "10.2万"),
+    ("完成 153 个", "完成153个"),
+    ("3 5", "3 5"),                          # two numbers stay apart
+    ("GDP 增长 5%", "GDP 增长5%"),            # Latin keeps its space
+    ("增长 5 %", "增长5 %"),
+    ("中\u3000\u00a0\u2002国", "中国"),       # any layout space
+    ("中\n国", "中\n国"),                     # a line break is no layout space
+    ("第 3 季度", "第3季度"),
+    ("version 1. 2", "version 1.2"),
+])
+def test_join_layout_spaces(text, expected):
+    assert join_layout_spaces(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("１２３％ＡＢ", "123%AB"),
+    ("a\u3000b\u00a0c", "a b c"),
+    ("一\r\n二\r三", "一\n二\n三"),
+    ("，：。、", ",:。、"),                    # full-width comma and colon are ASCII forms; 。、 are not
+])
+def test_fold_width(text, expected):
+    assert fold_width(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("A&amp;B", "A&B"),
+    ("&nbsp;", "\xa0"),                      # folded to a space by normalize_text
+    ("&#20013;&#x56FD;", "中国"),
+    ("&amp;lt;", "<"),
+    ("&amp;amp;amp;", "&"),
+    ("&&#97;mp;", "&"),                      # an entity that completes another
+    ("&#xFF11;", "1"),                       # what an entity stands for is folded too
+    ("?a=1&region=2", "?a=1&region=2"),      # no semicolon, no named entity
+    ("&nosuchentity;", "&nosuchentity;"),
+    ("&#0;", "\ufffd"),
+    ("&#1;x", "x"),
+    ("AT&T", "AT&T"),
+])
+def test_decode_entities(text, expected):
+    assert decode_entities(text).replace(" ", "\xa0") == expected.replace(" ", "\xa0")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("a\x00b\x07c\x1fd\x7fe", "abcde"),
+    ("\ufeff签约\u200d", "签约"),
+    ("一\u2028二\x85三", "一\n二\n三"),
+    ("\ud800签约", "\ufffd签约"),           # a lone surrogate from JSON
+    ("tab\tnew\nline", "tab\tnew\nline"),
+])
+def test_clean_controls(text, expected):
+    assert clean_controls(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("豐澤區委", "丰泽区委"),
+    ("乾圖", "干图"),                          # converted until nothing changes
+    ("反 覆", "反复"),                          # layout space first, then t2s
+    ("明瞭", "明了"),                           # only the phrase converts 瞭
+    ("丰泽区委", "丰泽区委"),
+    ("區(qū)委 完成 10.2 萬平方米", "区委完成10.2万平方米"),
+    ("１０.２ 萬平方米&nbsp;", "10.2万平方米 "),
+    ("簽約率達７６％", "签约率达76%"),
+    ("", ""),
+])
+def test_normalize_text(text, expected):
+    assert normalize_text(text) == expected
+
+
+def test_metadata_variant_keeps_layout_spaces():
+    assert normalize_text("發布單位: 金川街道 有效性:", layout=False) == "发布单位: 金川街道 有效性:"
+
+
+def test_simplified_text_is_not_converted():
+    text = "金川街道完成签约212户,乾隆年间的于氏宗祠得到保护"
+    assert to_simplified(text) == _converter().convert(text) or "乾" in text
+
+
+def test_t2s_triggers_are_complete():
+    """Text without a trigger character is exactly what OpenCC t2s leaves unchanged."""
+    triggers = t2s_triggers()
+    convert = _converter().convert
+    for table in ("TSCharacters.txt", "TSPhrases.txt", "STCharacters.txt"):
+        for key, values in _opencc_table(table):
+            for word in (key, *values):
+                if not any(c in triggers for c in word):
+                    assert convert(word) == word, (table, word)
+
+
+@pytest.mark.parametrize("text,script", [
+    ("豐澤區委城東街道", "traditional"),
+    ("丰泽区委城东街道", "simplified"),
+    ("中国人民", "simplified"),               # characters common to both
+    ("征于后面", "simplified"),               # 征 于 后 面 are also traditional forms
+    ("徵於後麵", "traditional"),
+    ("丰泽区委城东街道 豐澤區委城東街道", "mixed"),
+    ("丰泽区委城东街道" * 3 + "豐", "simplified"),  # one stray character
+    ("abc 123", ""),
+    ("", ""),
+])
+def test_detect_script(text, script):
+    assert detect_script(text) == script
+
+
+# -- idempotence -------------------------------------------------------------------
+# Pieces that interact: entities, full-width forms, glosses, layout spaces,
+# characters that convert only in phrases, combining marks, line ends.
+PIECES = st.sampled_from([
+    "&", "amp;", "&amp;", "&#38;", "&#x26;", "lt;", "#", ";", "&#97;", "mp;", "&#x304;", "\u037e",
+    "＆", "ａｍｐ；", "１", "２", "．", "万", "萬", " ", "\u3000", "\xa0", "\t", "\n", "\r", "\x00",
+    "區", "区", "(qū)", "（ｑū）", "(", ")", "ū", "u", "\u0304", "乾", "圖", "反", "覆", "明", "瞭",
+    "薴", "於", "戲", "10", ".", "2", "签约", "212户", "\ufeff", "\u200b", "\ud800",
+])
+TEXTS = st.one_of(
+    st.lists(PIECES, max_size=12).map("".join),
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x9FFF), max_size=40),
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_normalize_is_idempotent(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(TEXTS)
+def test_metadata_variant_is_idempotent_too(text):
+    once = normalize_text(text, layout=False)
+    assert normalize_text(once, layout=False) == once
