@@ -164,9 +164,12 @@ def cn_int(s: str) -> int:
     return n
 
 
+_SPACES = regex.compile(r"\s+")
+_RANGE_JOIN = regex.compile(r"(?<=\d|[一二三四五六七八九十])(?:-|—|–|~|～|至|到)(?=\d|[一二三四五六七八九十])")
+
+
 def _tidy(s: str) -> str:
-    s = regex.sub(r"\s+", "", s).replace("份", "")
-    return regex.sub(r"(?<=\d|[一二三四五六七八九十])(?:-|—|–|~|～|至|到)(?=\d|[一二三四五六七八九十])", "-", s)
+    return _RANGE_JOIN.sub("-", _SPACES.sub("", s).replace("份", ""))
 
 
 def _cue(m, rules: PeriodRules, text: str) -> PeriodCue | None:

@@ -629,14 +629,14 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
     dp = document_places(text, title, lex)
     cues = find_periods(text, lex)
     cue_starts = [c.start for c in cues]
-    years = context_years(text, cues, find_periods(title, lex) if title else [])
+    title_cues = find_periods(title, lex) if title else []
+    years = context_years(text, cues, title_cues)
     periods = [resolve_period(c, date, y) for c, y in zip(cues, years)]
     idx = list(range(len(cues)))
     regions = heading_regions(text, title, lex, sorted(s for s, *_ in spans), dp, cues, periods)
     region_starts = [r.start for r in regions]
     # a title with one time word gives the whole document its period
     # (2023年国民经济和社会发展统计公报); one with two (上半年总结及下半年思路) none
-    title_cues = find_periods(title, lex) if title else []
     doc_period = resolve_period(title_cues[0], date) if len(title_cues) == 1 else ""
     leads: dict[int, int | None] = {}
     lead_prefixes = period_rules(lex).lead_prefixes
