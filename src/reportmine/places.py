@@ -10,12 +10,13 @@ Each document is read once:
     headings       short lines without an indicator, whose place and period
                    hold for the lines under them (1-8月份城东街道“成绩单”)
     document       the document's own unit, from its metadata (发布单位),
-                   title, or the unit it names most
+                   title, or the unit it names most (or alone)
 
 and every mention then takes, by offset, the most specific place of its
 clause, else of its sentence before it, else of its heading, else of the
-document; its period comes the same way (no period from the document).
-Only short stretches before a suffix word go through jieba.
+document; its period comes the same way, with the time word its paragraph
+opens with (今年以来,…) before the heading's, and the title's only time word
+last.  Only short stretches before a suffix word go through jieba.
 
 >>> text = "1-8月份城东街道“成绩单”\\n一般公共预算总收入完成16915万元\\n"
 >>> locate_all(text, "", "", load_lexicon(), [(29, 36, 16, 37)])
