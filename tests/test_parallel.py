@@ -102,3 +102,21 @@ def test_a_worker_that_dies_is_replaced_and_its_document_reported(monkeypatch):
 
 def test_default_jobs_is_the_cores_we_may_use():
     assert 1 <= parallel.default_jobs() <= (os.cpu_count() or 1)
+
+
+_PARENT = os.getpid()
+_warm = parallel.warm_worker
+
+
+def _broken_warm(spec):
+    if os.getpid() != _PARENT:      # in a worker only
+        raise SystemExit(5)
+    return _warm(spec)
+
+
+@pytest.mark.skipif(parallel._context().get_start_method() != "fork", reason="patching reaches workers by fork")
+def test_workers_that_cannot_start_stop_the_run_instead_of_looping(monkeypatch):
+    monkeypatch.setattr(parallel, "warm_worker", _broken_warm)
+    with pytest.raises(RuntimeError, match="die before they start"):
+        with parallel.WorkerPool(WorkSpec(), 2, doc_timeout=10) as pool:
+            list(pool.map(_texts(4)))

@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections import deque
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 from distributed import Client, LocalCluster
@@ -137,7 +138,7 @@ def read_url(src: Source, max_bytes: int) -> Source:
 def list_inputs(opts: RunOptions, stdin=None) -> list[Source]:
     """Local inputs as a local run lists them; fsspec URLs through fsspec; sorted by doc_id."""
     local = tuple(i for i in opts.inputs if not is_url(i))
-    sources = list_sources(RunOptions(**{**opts.__dict__, "inputs": local}), stdin=stdin) if local else []
+    sources = list_sources(replace(opts, inputs=local), stdin=stdin) if local else []
     for url in (i for i in opts.inputs if is_url(i)):
         sources.extend(list_url_sources(url, opts.globs))
     sources.sort(key=lambda s: s.doc_id)

@@ -46,7 +46,12 @@ WINDOW_PER_JOB = 32
 # How often a worker with nothing to do checks that its parent is alive.
 PARENT_CHECK_SECONDS = 1.0
 
+# A worker that dies before it is ready (cannot load the lexicons) is not
+# restarted forever.
+MAX_FAILED_STARTS = 3
+
 TIMEOUT_ERROR = "took longer than --doc-timeout {seconds:g} s"
+START_ERROR = "worker processes die before they start ({n} times, last: {how})"
 DIED_ERROR = "the worker process reading it died ({how}); retried once"
 
 
@@ -230,6 +235,7 @@ class WorkerPool:
         self.stats = stats if stats is not None else PoolStats()
         self.ctx = _context()
         self.workers: list[_Worker] = []
+        self.failed_starts = 0
 
     def __enter__(self) -> "WorkerPool":
         if self.ctx.get_start_method() == "fork":
@@ -281,6 +287,10 @@ class WorkerPool:
             w.kill()
             workers.remove(w)
             stats.replaced += 1
+            if not w.ready:
+                self.failed_starts += 1
+                if self.failed_starts >= MAX_FAILED_STARTS:
+                    raise RuntimeError(START_ERROR.format(n=self.failed_starts, how=how))
             back = list(w.batch)
             if back:
                 seq, src = back[0]
