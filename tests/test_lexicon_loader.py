@@ -121,3 +121,22 @@ def test_an_edited_user_file_is_read_again_in_the_same_session(tmp_path):
     os.utime(d / "units.toml", ns=(1, 1))
     lex = load_lexicon((d,))
     assert "垄" in lex.units and "眼" not in lex.units
+
+
+def test_a_users_places_lists_extend_the_shipped_ones(tmp_path):
+    from reportmine.lexicon import load_lexicon
+    shipped = load_lexicon()
+    stop = shipped.places["stop"]
+    key = next(k for k, v in stop.items() if isinstance(v, (list, tuple)))
+    (tmp_path / "places.toml").write_text(f'[stop]\n{key} = ["试验假地名村"]\n', encoding="utf-8")
+    merged = load_lexicon((tmp_path,)).places["stop"][key]
+    assert "试验假地名村" in merged
+    assert set(stop[key]) <= set(merged)
+
+
+def test_a_bad_places_entry_stops_the_load(tmp_path):
+    import pytest
+    from reportmine.lexicon import LexiconError, load_lexicon
+    (tmp_path / "places.toml").write_text('[suffix]\n"街道" = "planet"\n', encoding="utf-8")
+    with pytest.raises(LexiconError):
+        load_lexicon((tmp_path,))

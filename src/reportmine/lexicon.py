@@ -424,14 +424,7 @@ class _Builder:
         self.cn["counter"] += _str_list(cn.get("counter", []), path, "[chinese_numerals] field 'counter'")
 
     def add_places(self, path: Path) -> None:
-        data = _read_toml(path)
-        for key, value in data.items():
-            if isinstance(value, dict):
-                self.places.setdefault(key, {}).update(value)
-            elif isinstance(value, list):
-                self.places[key] = tuple(self.places.get(key, ())) + tuple(value)
-            else:
-                self.places[key] = value
+        self.places = _merge(self.places, _read_toml(path))
 
     def add_domain_words(self, path: Path) -> None:
         for n, parts in _read_words(path):
@@ -548,4 +541,30 @@ def _load(extra: tuple[str, ...], signature: tuple = ()) -> Lexicon:
     b.add_folder(shipped_dir(), required=True)
     for folder in extra:
         b.add_folder(Path(folder), required=False)
-    return b.build()
+    lex = b.build()
+    # places.toml is read by its own stage; compile it now so that a bad entry
+    # stops the run before any document, like every other lexicon error
+    from .periods import period_rules
+    from .places import place_rules
+    place_rules(lex)
+    period_rules(lex)
+    return lex
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    """Tables merged at any depth, lists added to (a user's [stop] names extend
+    the shipped list), other values replaced.
+
+    >>> _merge({"a": {"b": [1]}, "c": 1}, {"a": {"b": [2]}, "c": 2})
+    {'a': {'b': [1, 2]}, 'c': 2}
+    """
+    out = dict(base)
+    for key, value in extra.items():
+        old = out.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            out[key] = _merge(old, value)
+        elif isinstance(old, (list, tuple)) and isinstance(value, list):
+            out[key] = list(old) + [v for v in value if v not in old]
+        else:
+            out[key] = value
+    return out
