@@ -333,6 +333,12 @@ class _Patterns:
         self.tenth_tail = regex.compile(rf"(?P<d>[{CN_DIGITS}\d])(?![{CN_CHARS}\d点.])")
         self.ge_units = tuple(sorted((w for w in lex.units if w.startswith("个") and len(w) > 1),
                                      key=len, reverse=True))
+        # characters that can stand right after a numeral written in Chinese
+        # characters when it is a quantity: most Chinese numerals in running
+        # text are parts of words (一些, 统一, 十分) and are dropped at once
+        words = (list(lex.unit_words) + list(lex.qualifier_inside) + list(lex.qualifier_after)
+                 + list(lex.range_joiners) + list(self.major) + minor_words)
+        self.follow = frozenset(w[0] for w in words if w) | frozenset("分点半又零 \t")
 
 
 @lru_cache(maxsize=8)
@@ -381,6 +387,9 @@ def _context(lex: Lexicon, name: str, text: str, start: int, end: int) -> bool:
     return any(w in window for w in lex.contexts.get(name, ()))
 
 
+_ASCII_DIGIT_RE = regex.compile(r"\d")
+
+
 def find_quantities(text: str, lex: Lexicon) -> list[Quantity]:
     """Every number with a known unit in `text` (normalized), in reading order.
 
@@ -421,6 +430,10 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int) -> tuple[Q
     if not run:
         return None, m.end()
     s = run.start()
+    nxt = text[run.end():run.end() + 1]
+    if (nxt not in p.follow and run.group()[-1] not in p.follow and run.group()[-1] not in "万亿萬億"
+            and not _ASCII_DIGIT_RE.search(run.group())):
+        return None, run.end()
     # the longest numeral first; a shorter one when the run is no numeral
     # (五十千) or when a unit word starts inside it (12万千瓦, 3百米)
     for e in range(run.end(), s, -1):
