@@ -20,7 +20,8 @@ from .runner import DEFAULT_DOC_TIMEOUT, ENGINES, TABLES, RunOptions, run
 from .state import StateBusy, StateError
 from .write import BINARY_FORMATS, FORMATS, MSG_BINARY_TO_TERMINAL, TEXT_FORMATS
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_NONE_READ = 0, 1, 2, 3
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_NONE_READ, EXIT_OUTPUT = 0, 1, 2, 3, 4
+MSG_OUTPUT_ERROR = "reportmine: cannot write {target}: {reason}{kept}"
 
 
 def _stdout_text():
@@ -77,7 +78,8 @@ def extract(inputs, table, fmt, output, out_dir, excel, globs, lexicons, text_fi
 
     Writes CSV to stdout by default. Exit codes: 0 every input read, 1 some
     failed (each named on stderr and in the documents table), 2 usage error,
-    3 nothing could be read.
+    3 nothing could be read, 4 the output could not be written (an existing
+    output file is left as it was).
     """
     opts = RunOptions(
         inputs=tuple(inputs), globs=tuple(globs) or DEFAULT_GLOBS, table=table, fmt=fmt,
@@ -113,8 +115,12 @@ def extract(inputs, table, fmt, output, out_dir, excel, globs, lexicons, text_fi
         _quiet_broken_pipe()
         sys.exit(EXIT_OK)
     except OSError as e:
-        click.echo(f"reportmine: cannot write output: {e.strerror or e}", err=True)
-        sys.exit(EXIT_SOME_FAILED if not e.filename else EXIT_NONE_READ)
+        # outputs are written to a temporary name and renamed: a failed run leaves the old file
+        target = output or out_dir
+        kept = f"; {target} is left as it was" if target else ""
+        click.echo(MSG_OUTPUT_ERROR.format(target=target or "to stdout", reason=e.strerror or e, kept=kept),
+                   err=True)
+        sys.exit(EXIT_OUTPUT)
     finally:
         progress.close()
         _restore_sigterm(previous_term)

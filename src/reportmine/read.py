@@ -25,7 +25,7 @@ DEFAULT_GLOBS = ("*.txt", "*.md", "*.html", "*.htm")
 CORPUS_SUFFIXES = (".jsonl", ".ndjson", ".csv")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # Larger files are not read (status too_large).  Extraction runs at about
-# 0.1-0.2 MB of Chinese text a second, so 10 MiB (a book) is already minutes.
+# 0.3-0.5 MB of Chinese text a second, so 10 MiB (a book) is half a minute.
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _UNPRINTABLE = {i: f"\\x{i:02x}" for i in (*range(0x20), 0x7F)} | {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
 
