@@ -294,3 +294,13 @@ def test_output_folder_without_permission(tmp_path, monkeypatch):
 def test_pathological_texts(text):
     for row in extract_text(text):
         assert math.isfinite(row["value"])
+
+
+def test_lone_surrogates_in_a_jsonl_record_do_not_stop_the_run():
+    # JSON may escape half a surrogate pair; UTF-8 output cannot hold it
+    record = '{"id": "a\\ud800b", "text": "完成签约212户\\ud800", "url": "x\\udc00", "k\\ud801": [1, "\\ud802"]}\n'
+    r = CliRunner().invoke(cli, ["extract", "-", "--table", "documents", "-j", "1", "-q"],
+                           input=record + '{"id": "b", "text": "签约率达76%"}\n')
+    assert r.exit_code == 0, r.stderr
+    rows = documents(r.stdout)
+    assert [(row["doc_id"], row["status"], row["url"]) for row in rows] == [("a\ufffdb", "ok", "x\ufffd"), ("b", "ok", "")]

@@ -14,6 +14,7 @@ import fnmatch
 import io
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator
@@ -314,12 +315,22 @@ def _csv_records(text: str, shown: str, name: str, text_field: str, id_field: st
                      error=f"line {reader.line_num}: CSV: {e}; the records after it are not read")
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def _meta_value(v) -> str:
+    """A record field as text; a lone surrogate (JSON allows "\\ud800") becomes U+FFFD.
+
+    Such a character cannot be written as UTF-8 and would stop the whole run.
+
+    >>> _meta_value("a\\ud800"), _meta_value(["x", 1]), _meta_value(None)
+    ('a\ufffd', '["x", 1]', '')
+    """
     if v is None:
         return ""
-    if isinstance(v, str):
-        return v
-    return json.dumps(v, ensure_ascii=False)
+    if not isinstance(v, str):
+        v = json.dumps(v, ensure_ascii=False)
+    return _SURROGATE_RE.sub("\ufffd", v) if not v.isascii() else v
 
 
 def _record_meta(rec: dict, text_field: str, id_field: str) -> tuple[tuple[str, str], ...]:
@@ -330,7 +341,7 @@ def _record_meta(rec: dict, text_field: str, id_field: str) -> tuple[tuple[str, 
     """
     out = []
     for k, v in rec.items():
-        k = str(k)
+        k = _meta_value(str(k))
         if k in (text_field, id_field):
             continue
         v = _meta_value(v)
