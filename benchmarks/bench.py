@@ -110,6 +110,29 @@ def row(name: str, r: dict, base: float | None) -> str:
             f"{r['parent_peak_kb'] / 1024:.0f} | {w} |")
 
 
+def targets(stick: dict, runs: list, jobs: int) -> list[str]:
+    """The figures the project aims at (2 cores), each with met / missed."""
+    by = {(r["table"], r["jobs"]): r for r in runs}
+    checks = []
+    one, all_ = by.get(("indicators", 1)), by.get(("indicators", jobs))
+    if one:
+        checks.append(("indicators, 1 job >= 4x the yardstick", one["mb_s"] / stick["mb_s"], 4.0, "x"))
+    if all_ and jobs > 1:
+        checks.append((f"indicators, {jobs} jobs >= 7 MB/s", all_["mb_s"], 7.0, " MB/s"))
+        if one:
+            checks.append((f"scaling 1 -> {jobs} jobs >= 1.8x", all_["mb_s"] / one["mb_s"], 1.8, "x"))
+    terms = by.get(("terms", jobs))
+    if terms and jobs > 1:
+        checks.append((f"terms, {jobs} jobs >= 1.7 MB/s", terms["mb_s"], 1.7, " MB/s"))
+    peak = max((k for r in runs for k in r["worker_peak_kb"]), default=0) / 1024
+    checks.append(("peak memory per worker < 300 MB", 300.0 - peak, 0.0, ""))
+    out = []
+    for name, got, want, unit in checks:
+        shown = f"{peak:.0f} MB" if name.startswith("peak") else f"{got:.2f}{unit}"
+        out.append(f"- {name}: {shown} ({'met' if got >= want else 'missed'})")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--files", type=int, default=10_000, help="articles in the corpus (default 10,000)")
@@ -150,10 +173,12 @@ def main() -> None:
                 name = f"{table} table" + (f" ({r['mb_s'] / stick['mb_s']:.1f}x yardstick)" if jobs == 1 else "")
                 lines.append(row(name, r, base if jobs > 1 else None))
                 print(lines[-1], file=sys.stderr)
+        local_runs = list(results["runs"])
         if a.dask:
             r = measure(corpus, a.jobs, "indicators", a.cold, engine="dask")
             results["runs"].append(dict(r, engine="dask"))
             lines.append(row("indicators table, --engine dask (LocalCluster)", r, None))
+        lines += ["", "Targets (2 cores):", *targets(stick, local_runs, a.jobs)]
         print("\n".join(lines))
         if a.json:
             a.json.write_text(json.dumps(results, indent=1))
