@@ -170,18 +170,18 @@ def run(opts: RunOptions, stdout=None, on_result: Callable[[DocResult], None] | 
     jobs = max(1, opts.jobs)
     stats = PoolStats()
     with ExitStack() as stack:
+        store = None
+        if opts.state is not None:
+            # first: a second run on the same state stops before doing anything
+            from .state import fingerprint, open_state
+            store = stack.enter_context(open_state(opts.state, fingerprint(__version__, lex.digest, opts.max_bytes)))
         pool = None
         if jobs > 1 or opts.doc_timeout:
             # workers start before the inputs are listed: they do not carry the list
             pool = stack.enter_context(WorkerPool(spec, jobs, opts.doc_timeout, stats))
         sources = list_sources(opts, stdin=stdin)
         tables, columns, options = plan_tables(opts, sources)
-        summary = RunSummary(inputs=len(sources), jobs=jobs)
-        store = None
-        if opts.state is not None:
-            from .state import fingerprint, open_state
-            store = stack.enter_context(open_state(opts.state, fingerprint(__version__, lex.digest, opts.max_bytes)))
-            summary.invalidated = store.invalidated
+        summary = RunSummary(inputs=len(sources), jobs=jobs, invalidated=store is not None and store.invalidated)
         writers = open_writers(stack, tables, columns, opts.fmt, output=opts.output, out_dir=opts.out_dir,
                                excel=opts.excel, stdout=stdout if stdout is not None else sys.stdout)
         reuse = [False] * len(sources) if store is None else plan_reuse(sources, store, options)
