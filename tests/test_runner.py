@@ -114,3 +114,13 @@ def test_cli_state_run_reports_reuse(tmp_path):
     assert _extract(*args).exit_code == 0
     r = _extract(*args)
     assert r.exit_code == 0 and "4 unchanged from state" in r.stderr
+
+
+def test_a_state_file_that_cannot_be_used_is_a_usage_error(tmp_path):
+    corpus = make_corpus(tmp_path / "c", 2, with_failures=False)
+    r = _extract(corpus, "--state", tmp_path / "no" / "such" / "dir" / "s.db", "-o", tmp_path / "o.csv")
+    assert r.exit_code == 2 and "cannot use this state file" in r.stderr
+    (tmp_path / "junk.db").write_bytes(b"this is not a database" * 100)
+    r = _extract(corpus, "--state", tmp_path / "junk.db", "-o", tmp_path / "o.csv")
+    assert r.exit_code == 2 and "not a usable reportmine state" in r.stderr
+    assert not (tmp_path / "o.csv").exists()

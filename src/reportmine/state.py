@@ -107,7 +107,10 @@ class _Lock:
         if self.key in _HELD:
             # POSIX locks are per process: a second open in this process would succeed
             raise StateBusy(BUSY_MESSAGE.format(path=path.removesuffix(".lock"), who=" (in this process)"))
-        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise StateError(f"{path.removesuffix('.lock')}: cannot use this state file: {e.strerror or e}") from None
         try:
             self._acquire()
         except OSError:
