@@ -1,6 +1,7 @@
 """Normalized text (INDICATORS.md): each step on a table of cases, and the
 whole: idempotent on any text, and t2s skipped only when it changes nothing."""
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -165,3 +166,23 @@ def test_normalize_is_idempotent(text):
 def test_metadata_variant_is_idempotent_too(text):
     once = normalize_text(text, layout=False)
     assert normalize_text(once, layout=False) == once
+
+
+def test_fast_t2s_gives_opencc_output():
+    """The converter is a fast rebuild of OpenCC's t2s walk: same output."""
+    import glob
+    import random
+
+    import opencc
+
+    from reportmine.normalize import _converter, _opencc_table
+
+    reference, fast = opencc.OpenCC("t2s"), _converter()
+    samples = Path(__file__).parent.parent / "samples"
+    texts = [open(f, encoding="utf-8").read() for f in sorted(glob.glob(str(samples / "*.txt")))]
+    keys = [k for k, _ in _opencc_table("TSPhrases.txt")] + [k for k, _ in _opencc_table("TSCharacters.txt")]
+    rnd = random.Random(7)
+    joins = list("，。 、-.,“”（）\n") + [""] * 6
+    texts += ["".join(rnd.choice(keys) + rnd.choice(joins) for _ in range(rnd.randint(1, 40))) for _ in range(2000)]
+    for text in texts:
+        assert fast.convert(text) == reference.convert(text), text[:60]

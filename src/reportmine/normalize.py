@@ -162,8 +162,67 @@ def _opencc_table(name: str) -> list[tuple[str, list[str]]]:
 
 @lru_cache(maxsize=1)
 def _converter():
-    import opencc
-    return opencc.OpenCC("t2s")
+    """OpenCC's t2s, rebuilt for speed on the same dictionaries (see `convert_t2s`)."""
+    return _FastT2S()
+
+
+class _FastT2S:
+    """OpenCC t2s (opencc-python-reimplemented) with the same output, about a
+    hundred times faster.
+
+    OpenCC splits the text at separators, then in each piece converts the
+    longest phrase of TSPhrases first (the leftmost of equal length), the
+    pieces left and right of it the same way, and last every character that
+    no phrase covered by TSCharacters.  Phrases are few and rare, so a piece
+    without one is a single str.translate; tests/test_normalize.py checks the
+    output against OpenCC's own.
+    """
+
+    # OpenCC's separators (PhraseExtract): no dictionary entry holds them
+    SPLIT = re.compile(
+        r"(\s+|-|,|\.|\?|!|\*|　|，|。|、|；|：|？|！|…|“|”|‘|’|『|』|「|」|﹁|﹂|—|－|（|）|《|》|〈|〉|～|．|／|＼|"
+        r"︒|︑|︔|︓|︿|﹀|︹|︺|︙|︐|［|﹇|］|﹈|︕|︖|︰|︳|︴|︽|︾|︵|︶|｛|︷|｝|︸|﹃|﹄|【|︻|】|︼)")
+
+    def __init__(self) -> None:
+        self.phrases = {k: v[0] for k, v in _opencc_table("TSPhrases.txt") if v}
+        self.lengths = sorted({len(k) for k in self.phrases}, reverse=True)
+        # the stdlib engine scans a literal alternation several times faster
+        # than `regex` here; one match per piece is all that is needed
+        self.finder = re.compile("|".join(map(re.escape, sorted(self.phrases, key=len, reverse=True)))) \
+            if self.phrases else None
+        seps = set("".join(self.SPLIT.pattern.split("|"))) | {" ", "\t", "\n", "\r"}
+        self.table = {ord(k): v[0] for k, v in _opencc_table("TSCharacters.txt")
+                      if v and len(k) == 1 and k not in seps}
+
+    def convert(self, text: str) -> str:
+        if self.finder is None:
+            return text.translate(self.table)
+        # only the pieces that hold a phrase need OpenCC's longest-first walk;
+        # everything else is converted character by character
+        out, done = [], 0
+        for m in self.finder.finditer(text):
+            if m.start() < done:
+                continue
+            lo = max((b.end() for b in self.SPLIT.finditer(text, done, m.start())), default=done)
+            sep = self.SPLIT.search(text, m.start())
+            hi = sep.start() if sep else len(text)
+            out.append(text[done:lo].translate(self.table))
+            out.append(self._piece(text[lo:hi]))
+            done = hi
+        out.append(text[done:].translate(self.table))
+        return "".join(out)
+
+    def _piece(self, piece: str) -> str:
+        if not piece or not self.finder.search(piece):
+            return piece.translate(self.table)
+        for n in self.lengths:                 # the longest phrase, leftmost first
+            if n > len(piece):
+                continue
+            for i in range(len(piece) - n + 1):
+                value = self.phrases.get(piece[i:i + n])
+                if value is not None:
+                    return self._piece(piece[:i]) + value + self._piece(piece[i + n:])
+        return piece.translate(self.table)
 
 
 @lru_cache(maxsize=1)
