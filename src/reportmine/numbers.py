@@ -55,9 +55,11 @@ ARABIC = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # digits (十五点七); 几/数 standing for a digit (几十, 十几万, 数百); 余/多/来
 # between a number and a following multiplier (十余万); 个 before 亿 (两个亿);
 # one space a layout left before 万/亿 (10.2 万).
+# The digit chunks are atomic: a run of digits is one chunk, never split, so a
+# long run that is no numeral fails in linear time.
 NUMRUN = (
-    rf"(?:{ARABIC}|[{CN_CHARS}]|[几数](?=[{UNIT_CHARS}]))"
-    rf"(?:{ARABIC}|[{CN_CHARS}]"
+    rf"(?:(?>{ARABIC})|[{CN_CHARS}]|[几数](?=[{UNIT_CHARS}]))"
+    rf"(?:(?>{ARABIC})|[{CN_CHARS}]"
     rf"|(?<=[{CN_CHARS}\d])点(?=[{CN_DIGITS}\d])"
     rf"|(?<=[{UNIT_CHARS}{ZEROS}])几"
     rf"|(?<=[{CN_CHARS}\d])[余多来](?=[{UNIT_CHARS}])"
@@ -307,8 +309,8 @@ class _Patterns:
         after = _alt(lex.qualifier_after)
         joiners = _alt(lex.range_joiners)
         self.number = regex.compile(
-            rf"(?P<slash>\d+)/(?P<den2>\d+)(?![\d/])"
-            rf"|(?P<den>{NUMRUN})分之(?P<fnum>{NUMRUN})"
+            rf"(?<![\d.])(?P<slash>\d++)/(?P<den2>\d+)(?![\d/])"
+            rf"|(?<![\d.,{CN_CHARS}])(?P<den>{NUMRUN})分之(?P<fnum>{NUMRUN})"
             rf"|(?P<num>{NUMRUN})"
             rf"|(?<![{HALF_NOT_AFTER}])(?P<half>半)"
         )
