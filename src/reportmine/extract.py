@@ -388,14 +388,18 @@ def _skipper(lex: Lexicon):
     """A function that drops quantities written at the start of a stretch of text."""
     from .numbers import find_quantities as fq
 
+    glue = "的共约达和及、"
+
     def skip(s: str) -> str:
-        while True:
-            s2 = s.lstrip("的共约达和及、")
-            qs = fq(s2[:24], lex) if s2[:1].isdigit() or s2[:1] in "一二两三四五六七八九十百千万" else []
-            if qs and qs[0].start == 0:
-                s = s2[qs[0].end:]
-                continue
-            return s2
+        s = s.lstrip(glue)
+        if not (s[:1].isdigit() or s[:1] in "一二两三四五六七八九十百千万"):
+            return s
+        pos = 0
+        for q in fq(s, lex):             # one reading of the stretch, then walk it
+            if s[pos:q.start].strip(glue):
+                break
+            pos = q.end
+        return s[pos:].lstrip(glue)
     return skip
 
 

@@ -23,7 +23,7 @@ from .lexicon import Lexicon
 from .metadata import read_metadata
 from .model import INDICATOR_COLUMNS, DocResult, DocStatus, Document, Source
 from .normalize import detect_script as detect_script_of
-from .normalize import normalize_text, traditional_chars
+from .normalize import normalize_text
 from .places import document_place, locate_all
 
 
@@ -34,50 +34,6 @@ class Options:
     terms: bool = False          # build the terms table (segments every character)
     top: int = 0                 # keep the N most frequent terms per document (0: all)
     extra_lexicons: tuple = field(default_factory=tuple)
-
-
-def detect_script(raw_text: str) -> str:
-    """'simplified', 'traditional', 'mixed', or '' for text without Chinese.
-
-    >>> detect_script("豐澤區"), detect_script("丰泽区"), detect_script("abc")
-    ('traditional', 'simplified', '')
-    """
-    han = len(_HAN_RE.findall(raw_text))
-    if not han:
-        return ""
-    t = len(raw_text) - len(raw_text.translate(_drop_table("trad")))
-    if t == 0:
-        return "simplified"
-    s = len(raw_text) - len(raw_text.translate(_drop_table("simp")))
-    if s == 0 or t >= 0.9 * (t + s):
-        return "traditional"
-    if t <= 0.1 * (t + s):
-        return "simplified"
-    return "mixed"
-
-
-_HAN_RE = __import__("regex").compile(r"\p{Han}")
-_TABLES: dict = {}
-
-
-def _drop_table(kind: str) -> dict:
-    """str.translate tables that delete traditional-only or simplified-only characters."""
-    if kind not in _TABLES:
-        chars = traditional_chars() if kind == "trad" else _simplified_only()
-        _TABLES[kind] = {ord(c): None for c in chars}
-    return _TABLES[kind]
-
-
-def _simplified_only() -> frozenset:
-    global _SIMP
-    if _SIMP is None:
-        from .normalize import to_simplified
-        trad = traditional_chars()
-        _SIMP = frozenset(to_simplified("".join(sorted(trad)))) - trad
-    return _SIMP
-
-
-_SIMP: frozenset | None = None
 
 
 def document_row(doc: Document, indicators: int) -> dict:
@@ -125,6 +81,24 @@ def build_document(source: Source) -> Document | DocResult:
     )
 
 
+MAX_SENTENCE = 400
+
+
+def sentence_cell(sentence: str, start: int, end: int, limit: int = MAX_SENTENCE) -> str:
+    """The sentence column: the whole sentence, or for a "sentence" longer than
+    `limit` characters (a page without punctuation, a table flattened into one
+    line) the `limit` characters around the number, so that one long line with
+    thousands of numbers does not repeat itself thousands of times.
+
+    >>> sentence_cell("签约率达76%。", 4, 7)
+    '签约率达76%。'
+    """
+    if len(sentence) <= limit:
+        return sentence.strip()
+    lo = max(0, min(start - (limit - (end - start)) // 2, len(sentence) - limit))
+    return sentence[lo:lo + limit].strip()
+
+
 def format_value(v: float | None):
     """Numbers as analysts read them: 212 not 212.0, 10.2 not 10.200000000000001."""
     if v is None:
@@ -149,7 +123,8 @@ def indicator_rows(doc: Document, lex: Lexicon) -> list[dict]:
             "value": format_value(q.value), "value_max": format_value(q.value_max), "unit": q.unit,
             "qualifier": q.qualifier, "change": m.change, "place": place, "place_path": place_path,
             "period": period,
-            "raw": q.raw, "start": q.start, "end": q.end, "sentence": m.sentence.strip(),
+            "raw": q.raw, "start": q.start, "end": q.end,
+            "sentence": sentence_cell(m.sentence, q.start - m.sentence_start, q.end - m.sentence_start),
         })
     assert all(tuple(r) == INDICATOR_COLUMNS for r in rows)
     return rows
