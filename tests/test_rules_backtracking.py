@@ -20,7 +20,7 @@ from reportmine.lexicon import shipped_dir
 
 SECONDS_PER_RULE = 2.0     # for the slowest adversarial string of a rule
 WORKER_SECONDS = 10.0      # all strings of one rule; a rule still running then is killed
-RUN = 500           # an exponential pattern explodes at 30, a cubic one well before 500
+RUN = 2000          # an exponential pattern explodes at 30, a quadratic one well before 2000
 GENERIC = "1一二十百千万中a .,-:/年月日号第期个户()（）、+@\n"
 PATTERN_KEYS = ("pattern", "patterns", "regex")
 
