@@ -296,12 +296,6 @@ def detect_script(text: str) -> str:
     return "mixed"
 
 
-@lru_cache(maxsize=1)
-def _trigger_re():
-    """One character class of every t2s trigger: a scan in C, not a Python loop."""
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(t2s_triggers())) + "]")
-
-
 def to_simplified(text: str) -> str:
     """Traditional to simplified with OpenCC t2s, skipped when nothing would change.
 
@@ -311,9 +305,9 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("豐澤區委"), to_simplified("乾圖")
     ('丰泽区委', '干图')
     """
-    has_trigger = _trigger_re().search
+    triggers = t2s_triggers()
     for _ in range(4):
-        if not has_trigger(text):
+        if triggers.isdisjoint(text):      # a set scan in C
             return text
         converted = _converter().convert(text)
         if converted == text:
