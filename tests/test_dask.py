@@ -28,7 +28,8 @@ def corpus(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address="127.0.0.1:0",
                                   silence_logs=40) as cluster, distributed.Client(cluster) as c:
         yield c
 
@@ -84,7 +85,8 @@ def _plain(frame):
 
 
 def test_a_worker_killed_midway_still_gives_the_full_result(corpus, local, tmp_path, small_partitions):
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address="127.0.0.1:0",
                                   silence_logs=50) as cluster, distributed.Client(cluster) as c:
         pids = c.run(os.getpid)
         killed = []

@@ -246,7 +246,7 @@ def _cluster(opts: RunOptions, stack: ExitStack) -> Client:
         return stack.enter_context(Client(opts.scheduler))
     cluster = stack.enter_context(LocalCluster(
         n_workers=max(1, opts.jobs), threads_per_worker=1, processes=True,
-        dashboard_address=":0", silence_logs=logging.WARNING))
+        host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=logging.WARNING))
     return stack.enter_context(Client(cluster))
 
 
