@@ -159,13 +159,16 @@ def term_rows(doc: Document, lex: Lexicon, top: int = 0) -> list[dict]:
     >>> term_rows(Document("d", "d", text="签约率达76%，签约率提升"), load_lexicon())[0]
     {'doc_id': 'd', 'term': '签约率', 'count': 2}
     """
-    from .segment import tokens
+    from .segment import tokenizer
 
+    tk, _ = tokenizer(lex)
+    # count every word first, then judge each distinct word once
+    raw: Counter = Counter(tk.cut(doc.text, False))
     counts: Counter = Counter()
-    for _s, _e, w in tokens(lex, doc.text, hmm=False):
+    for w, n in raw.items():
         w = w.strip()
         if is_term(w, lex.stopwords):
-            counts[w] += 1
+            counts[w] += n
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if top:
         items = items[:top]
