@@ -144,3 +144,18 @@ def test_stdin_and_a_file_together(tmp_path):
     r = invoke([str(tmp_path / "a.txt"), "-"], input=jsonl({"id": "z", "text": "签约率达76%"}))
     assert r.exit_code == 0, r.stderr
     assert r.stdout == "\n".join([HEADER, RATE_ROW.format(doc="a"), RATE_ROW.format(doc="z")]) + "\n"
+
+
+def test_a_json_array_file_is_a_corpus(tmp_path):
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from reportmine.cli import cli
+    path = tmp_path / "export.json"
+    path.write_text(_json.dumps([{"id": "a", "text": "完成签约212户"}, {"id": "b", "text": "签约率达76%"}],
+                                ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(path)])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["a", "b"]

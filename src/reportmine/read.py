@@ -23,7 +23,7 @@ from pathlib import Path
 from .model import DocStatus, Source
 
 DEFAULT_GLOBS = ("*.txt", "*.md", "*.html", "*.htm")
-CORPUS_SUFFIXES = (".jsonl", ".ndjson", ".csv")
+CORPUS_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # Larger files are not read (status too_large).  Extraction runs at about
 # 0.3-0.5 MB of Chinese text a second, so 10 MiB (a book) is half a minute.
