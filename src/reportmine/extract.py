@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import regex
 
@@ -108,12 +109,6 @@ def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -
             return False
         i -= 1
     return False
-
-
-def _numeral_start(q: Quantity, text: str) -> int:
-    """Where the number itself starts (after a prefix such as 百分之)."""
-    i = text.find(q.numeral, q.start, q.end) if q.numeral else -1
-    return i if i >= 0 else q.start
 
 
 def is_indicator(q: Quantity, text: str, spans, starts, lex: Lexicon) -> bool:
@@ -272,7 +267,7 @@ def find_change(text: str, q: Quantity, lo: int, lex: Lexicon) -> str:
         return "down"
     before = text[lo:q.start]
     # the change word must stand close to the number: 比增61.7%, 同比下降了17%
-    for gap in ("", "了", "达", "约", "超", "近", "逾", "了约", "幅达", "幅为", "率为", "率达"):
+    for gap in lex.change_gaps:
         for words, direction in ((lex.change_up, "up"), (lex.change_down, "down")):
             for w in words:
                 if before.endswith(w + gap):
@@ -301,7 +296,7 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
         subject = pick_subject(text, q, lo, hi, lex, prev_end)
         change = find_change(text, q, lo, lex)
         if not change and q.category == "rate" and out and out[-1].sentence_start == sent.start \
-                and out[-1].change and text[out[-1].quantity.end:q.start].strip() in _LIST_JOINERS:
+                and out[-1].change and _joins_rates(text[out[-1].quantity.end:q.start], lex):
             change = out[-1].change      # 分别增长5.1%和6.8%
         if not subject and out and out[-1].sentence_start == sent.start:
             subject = out[-1].subject
@@ -322,7 +317,11 @@ def _check_pre_word(text: str, q: Quantity, lex: Lexicon) -> Quantity:
                    qualifier="exact" if q.pre_applied else q.qualifier, pre_applied=False)
 
 
-_LIST_JOINERS = ("和", "、", "及", "与", ",", "，", "以及", "和增长", "、增长")
+def _joins_rates(between: str, lex: Lexicon) -> bool:
+    """和 in 分别增长5.1%和6.8%: the second rate shares the first one's change."""
+    between = between.strip()
+    return any(between == j or between == j + w for j in lex.list_joiners
+               for w in ("",) + lex.change_up + lex.change_down)
 
 
 def _previous_end(out: list[Mention], sent_start: int) -> int:
@@ -379,7 +378,7 @@ def _only_places(phrase: str, lex: Lexicon) -> bool:
     """True for a phrase that only names a place (上蒋村, 江南街道): a place is no subject."""
     if not phrase:
         return False
-    suffixes = tuple(lex.places.get("admin_suffixes", ())) or ("村", "镇", "乡", "街道", "社区", "区", "县", "市", "省")
+    suffixes = tuple(lex.places.get("suffix", {})) + tuple(lex.places.get("gazetteer", {}).get("level_words", ()))
     words = tagged(lex, phrase)
     return all(t in ("ns", "nr", "nrfg", "nrt") or w.endswith(suffixes) for w, t in words)
 
@@ -407,7 +406,7 @@ def _completed_object(text: str, q: Quantity, lex: Lexicon) -> str:
     """What a duration or a rate was spent on: 7天完成14幢房屋全部签约 -> 房屋全部签约,
     已100%完成丈量任务 -> 丈量任务.
     """
-    m = _COMPLETE_RE.match(text, q.end)
+    m = _complete_re(lex).match(text, q.end)
     if not m:
         return ""
     seg_end = m.end()
@@ -423,7 +422,11 @@ def _completed_object(text: str, q: Quantity, lex: Lexicon) -> str:
     return phrase
 
 
-_COMPLETE_RE = regex.compile(r"(?:时间|的时间|之内|内)?(?:就|即|便|已|均|全部)?(?:完成|建成|实现|办结|解决)了?")
+@lru_cache(maxsize=8)
+def _complete_re(lex: Lexicon):
+    """时间就完成了, 内完成, 已完成: a completion verb right after a duration or rate."""
+    verbs = "|".join(regex.escape(v) for v in lex.completion_verbs) or "(?!)"
+    return regex.compile(rf"(?:时间|的时间|之内|内)?(?:就|即|便|已|均|全部)?(?:{verbs})了?")
 
 
 def _previous_object(text: str, end: int, lex: Lexicon) -> str:

@@ -74,6 +74,9 @@ class Lexicon:
     fillers: frozenset
     lead_verbs: frozenset
     scope_words: frozenset
+    completion_verbs: tuple
+    change_gaps: tuple
+    list_joiners: tuple
     cn_min_value: float
     cn_digits_only_units: frozenset
     cn_examples: tuple
@@ -325,6 +328,9 @@ class _Builder:
         self.fillers: set = set()
         self.lead_verbs: set = set()
         self.scope_words: set = set()
+        self.completion_verbs: list = []
+        self.change_gaps: list = []
+        self.list_joiners: list = []
         self.cn: dict = {"min_value": 2.0, "units": set(), "examples": [], "counter": []}
         self.joiners: list = []
         self.rules: dict[str, ExclusionRule] = {}
@@ -394,6 +400,9 @@ class _Builder:
         self.fillers |= set(_str_list(subj.get("fillers", []), path, "[subject] field 'fillers'"))
         self.lead_verbs |= set(_str_list(subj.get("lead_verbs", []), path, "[subject] field 'lead_verbs'"))
         self.scope_words |= set(_str_list(subj.get("scope_words", []), path, "[subject] field 'scope_words'"))
+        self.completion_verbs += _str_list(subj.get("completion_verbs", []), path, "[subject] field 'completion_verbs'")
+        self.change_gaps += _str_list(ch.get("gaps", []), path, "[change] field 'gaps'")
+        self.list_joiners += _str_list(ch.get("list_joiners", []), path, "[change] field 'list_joiners'")
         self.joiners += _str_list(data.get("range", {}).get("joiners", []), path, "[range] field 'joiners'")
 
     def add_exclusions(self, path: Path) -> None:
@@ -493,6 +502,9 @@ class _Builder:
             fillers=frozenset(self.fillers),
             lead_verbs=frozenset(self.lead_verbs),
             scope_words=frozenset(self.scope_words),
+            completion_verbs=tuple(sorted(set(self.completion_verbs), key=len, reverse=True)),
+            change_gaps=tuple(dict.fromkeys(self.change_gaps or [""])),
+            list_joiners=tuple(dict.fromkeys(self.list_joiners)),
             cn_min_value=self.cn["min_value"],
             cn_digits_only_units=frozenset(self.cn["units"]),
             cn_examples=tuple(self.cn["examples"]),
