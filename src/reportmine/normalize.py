@@ -57,6 +57,7 @@ def clean_controls(text: str) -> str:
 _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 _FULLWIDTH[0xA0] = 0x20
+_WIDE = frozenset(map(chr, _FULLWIDTH))
 
 
 def fold_width(text: str) -> str:
@@ -67,6 +68,8 @@ def fold_width(text: str) -> str:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _WIDE.isdisjoint(text):          # most text has none: skip the slow dict translate
+        return text
     return text.translate(_FULLWIDTH)
 
 
@@ -271,6 +274,11 @@ def _script_tables() -> tuple[dict, dict]:
 _HAN_RE = regex.compile(r"\p{Han}")
 
 
+@lru_cache(maxsize=1)
+def _trad_set() -> frozenset:
+    return frozenset(map(chr, _script_tables()[0]))
+
+
 def detect_script(text: str) -> str:
     """'simplified', 'traditional', 'mixed', or '' for a text without Chinese.
 
@@ -284,6 +292,8 @@ def detect_script(text: str) -> str:
     if not _HAN_RE.search(text):
         return ""
     drop_trad, drop_simp = _script_tables()
+    if _trad_set().isdisjoint(text):
+        return "simplified"
     t = len(text) - len(text.translate(drop_trad))
     if t == 0:
         return "simplified"
