@@ -186,3 +186,17 @@ def test_fast_t2s_gives_opencc_output():
     texts += ["".join(rnd.choice(keys) + rnd.choice(joins) for _ in range(rnd.randint(1, 40))) for _ in range(2000)]
     for text in texts:
         assert fast.convert(text) == reference.convert(text), text[:60]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("签约率达到98.\n6%", "签约率达到98.6%"),
+    ("签约率达到98\n.6%", "签约率达到98.6%"),
+    ("腾出土地三百\n余亩", "腾出土地三百余亩"),
+    ("拆除违章建筑12.5\n万平方米", "拆除违章建筑12.5万平方米"),
+    ("完成签约212户\n2023年工作思路", "完成签约212户\n2023年工作思路"),
+    ("一、总体情况\n二、主要做法", "一、总体情况\n二、主要做法"),
+    ("共有3个\n5个社区", "共有3个\n5个社区"),
+])
+def test_a_line_break_inside_a_number_is_a_layout_artifact(text, expected):
+    assert normalize_text(text) == expected
+    assert normalize_text(expected) == expected

@@ -341,15 +341,16 @@ def pick_subject(text: str, q: Quantity, lo: int, hi: int, lex: Lexicon, prev_en
     duration 完成 [object]     7天完成14幢房屋全部签约          -> the object
     全县N家 (a scope)          ...荣获省级引领性农村社区,全县3家 -> the object before
     """
-    # q.start already includes a qualifier word (约, 超过) when it is one
-    before_text = text[lo:q.start]
+    # q.start already includes a qualifier word (约, 超过) when it is one; a
+    # line break inside a clause is a layout wrap (新建安|置房), not a stop
+    before_text = text[lo:q.start].replace("\n", "")
     before, imm, imm_tag = subject_before(before_text, lex) if before_text else ("", "", "")
     scoped = before in lex.scope_words
     if scoped:
         before = ""
     skip = _skipper(lex)
     # the stop after the clause goes along: a 、 there shows a list
-    after, after_tag = subject_after(text[q.end:hi + 1], lex, skip) if q.end < hi else ("", "")
+    after, after_tag = subject_after(text[q.end:hi + 1].replace("\n", ""), lex, skip) if q.end < hi else ("", "")
 
     if q.category in ("duration", "rate"):
         obj = _completed_object(text, q, lex)

@@ -139,12 +139,26 @@ _HAN_GAP_RE = regex.compile(
 _DECIMAL_GAP_RE = regex.compile(rf"(?<=\d){_SPACE}*+\.{_SPACE}*+(?=\d)")
 
 
+# A line break that a newspaper or OCR layout put inside a number: after the
+# point of a decimal (98.|6%), before it (98|.6%), or between a numeral and
+# 余/多/万/亿 (三百|余亩, 12.5|万平方米).  Only these: a break between two
+# numbers or two words may be a real one.
+_WRAPPED_NUMBER_RE = regex.compile(
+    r"(?<=\d\.)[ \t]*\n[ \t]*(?=\d)|(?<=\d)[ \t]*\n[ \t]*(?=\.\d)"
+    r"|(?<=[\d〇零一二两三四五六七八九十百千万亿])[ \t]*\n[ \t]*(?=[余多万亿])"
+)
+
+
 def join_layout_spaces(text: str) -> str:
     """Remove spaces a layout left between Chinese characters or inside numbers.
 
     >>> join_layout_spaces("征收土 地8.5 万平方米, 153 个, 10 . 2 亩, GDP 增长")
     '征收土地8.5万平方米, 153个, 10.2亩, GDP 增长'
+    >>> join_layout_spaces("签约率达到98.\n6%,腾出土地三百\n余亩")
+    '签约率达到98.6%,腾出土地三百余亩'
     """
+    if "\n" in text:
+        text = _WRAPPED_NUMBER_RE.sub("", text)
     if " ." in text or ". " in text or "\t." in text or ".\t" in text:
         text = _DECIMAL_GAP_RE.sub(".", text)
     return _HAN_GAP_RE.sub("", text)

@@ -76,8 +76,11 @@ def is_soft_newline(text: str, i: int) -> bool:
     length = i - line_start
     if length < SOFT_LINE_MIN:
         return False
-    # a wrapped block: this line about as long as its neighbour (a headline
-    # above a paragraph is not)
+    # a wrapped block: this line about as long as its neighbour, or a line
+    # that breaks off in mid-clause after a comma (a headline above a
+    # paragraph is neither)
+    if "，" in text[line_start:i] or "," in text[line_start:i]:
+        return True
     nxt_end = text.find("\n", i + 1)
     nxt_len = (len(text) if nxt_end < 0 else nxt_end) - i - 1
     prev_len = line_start - 1 - (text.rfind("\n", 0, line_start - 1) + 1) if line_start else -1
