@@ -216,3 +216,13 @@ def test_any_text_locates_without_error(text):
     assert len(out) == len(spans)
     for p in find_places(text, LEX):
         assert text[p.start:p.end] == p.name or p.kind in ("scope", "anaphora")
+
+
+@pytest.mark.parametrize("text", [
+    "建成美丽乡村精品村15个,培育特色村8个。",
+    "全镇共有试点村12个,各村均建成文化礼堂。",
+])
+def test_kinds_of_village_are_no_places(text):
+    import reportmine
+    rows = reportmine.extract_text(text)
+    assert rows and all(r["place"] == "" for r in rows)
