@@ -162,8 +162,8 @@ def _is_filler(w: str, lex: Lexicon) -> bool:
 
 
 def _breaks(w: str, t: str, lex: Lexicon) -> bool:
-    if t == "eng" and w.isascii() and w.isalpha():
-        t = "n"                  # GDP, CPI: Latin abbreviations are names
+    if w.isascii() and w.isalnum() and any(c.isalpha() for c in w):
+        return False             # GDP, 5A, 5G: Latin abbreviations and codes are names
     return (_is_filler(w, lex) or t in BREAK or not w.strip()
             or any(c in CLAUSE_STOPS for c in w) or any(c.isdigit() for c in w))
 
