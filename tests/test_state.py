@@ -200,3 +200,15 @@ def test_a_killed_run_leaves_things_consistent_and_the_next_run_finishes(tmp_pat
     resumed = _run(corpus, out, str(state), table="documents", jobs=2, doc_timeout=60)
     assert resumed.reused >= kept - 3
     assert out.read_bytes() == _full(corpus, tmp_path, "full.csv", table="documents")
+
+
+def test_the_state_folder_is_made_when_missing(tmp_path):
+    from click.testing import CliRunner
+
+    from reportmine.cli import cli
+    samples = Path(__file__).parent.parent / "samples"
+    out = tmp_path / "out"
+    r = CliRunner().invoke(cli, ["extract", str(samples), "--out-dir", str(out),
+                                 "--state", str(out / "state.sqlite"), "-q", "-j", "1"])
+    assert r.exit_code == 0, r.stderr
+    assert (out / "state.sqlite").exists() and (out / "indicators.csv").exists()

@@ -267,7 +267,15 @@ def open_state(path: str, fp: str) -> Iterator[State]:
 
     Raises StateBusy at once when another run holds it.
     """
-    st = State(os.fspath(path), fp)
+    path = os.fspath(path)
+    folder = os.path.dirname(path)
+    if folder:
+        # --out-dir out/ --state out/state.sqlite: the folder may not exist yet
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as e:
+            raise StateError(f"{path}: cannot use this state file: {e.strerror or e}") from None
+    st = State(path, fp)
     try:
         yield st
     finally:
