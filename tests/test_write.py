@@ -208,3 +208,22 @@ def test_unknown_format_is_refused():
     with pytest.raises(ValueError):
         with ExitStack() as stack:
             open_writers(stack, ["terms"], {"terms": ("term",)}, "xls")
+
+
+def test_stale_parts_of_a_killed_run_are_removed(tmp_path):
+    import os
+    import time
+
+    from reportmine.write import STALE_PART_SECONDS, atomic_text
+    old = tmp_path / ".out.csv.abc123.part"
+    fresh = tmp_path / ".out.csv.def456.part"
+    other = tmp_path / ".other.csv.abc123.part"
+    for p in (old, fresh, other):
+        p.write_text("half", encoding="utf-8")
+    past = time.time() - STALE_PART_SECONDS - 60
+    os.utime(old, (past, past))
+    os.utime(other, (past, past))
+    with atomic_text(tmp_path / "out.csv") as f:
+        f.write("a\n")
+    assert not old.exists() and fresh.exists() and other.exists()
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "a\n"

@@ -16,12 +16,14 @@ previous output intact.
 from __future__ import annotations
 
 import csv
+import glob
 import io
 import json
 import math
 import os
 import shutil
 import tempfile
+import time
 import unicodedata
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -357,6 +359,7 @@ def atomic_path(target: str | os.PathLike):
     """Yield a temporary path beside `target`; rename it over `target` on success."""
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
+    _remove_stale_parts(folder, target.name)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     os.close(fd)
     try:
@@ -371,6 +374,24 @@ def atomic_path(target: str | os.PathLike):
         except OSError:
             pass
         raise
+
+
+STALE_PART_SECONDS = 24 * 3600
+
+
+def _remove_stale_parts(folder: Path, name: str) -> None:
+    """A run killed with SIGKILL leaves its temporary file behind; a nightly
+    job would pile them up. Parts of this output older than a day are gone."""
+    cutoff = time.time() - STALE_PART_SECONDS
+    try:
+        for part in folder.glob(f".{glob.escape(name)}.*.part"):
+            try:
+                if part.stat().st_mtime < cutoff:
+                    part.unlink()
+            except OSError:
+                pass
+    except OSError:
+        pass
 
 
 @contextmanager
