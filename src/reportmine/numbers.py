@@ -192,6 +192,7 @@ def _normal_form(s: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=16384)
 def parse_numeral(s: str) -> float | None:
     """The value of one numeral, or None when it is not a well-formed number.
 
@@ -229,6 +230,7 @@ def parse_numeral(s: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+@lru_cache(maxsize=16384)
 def numeral_qualifier(s: str) -> str:
     """The qualifier a numeral carries in itself: 十余万 -> at_least, 二十来 -> approx.
 
@@ -250,6 +252,7 @@ _PAIR_RE = regex.compile(
 )
 
 
+@lru_cache(maxsize=16384)
 def parse_range_pair(s: str) -> tuple[float, float] | None:
     """三四 -> (3, 4); 七八十 -> (70, 80); 十七八 -> (17, 18); else None.
 
