@@ -168,6 +168,7 @@ def _breaks(w: str, t: str, lex: Lexicon) -> bool:
             or any(c in CLAUSE_STOPS for c in w) or any(c.isdigit() for c in w))
 
 
+@lru_cache(maxsize=16384)
 def subject_before(clause: str, lex: Lexicon) -> tuple[str, str, str]:
     """The noun phrase that ends the text before a number, the word right
     before the number, and that word's tag.
@@ -198,19 +199,20 @@ def subject_before(clause: str, lex: Lexicon) -> tuple[str, str, str]:
     return "".join(phrase), imm, imm_tag
 
 
-def subject_after(clause: str, lex: Lexicon, skip=None, verbal: bool = False) -> tuple[str, str]:
+@lru_cache(maxsize=16384)
+def subject_after(clause: str, lex: Lexicon, skip: bool = False, verbal: bool = False) -> tuple[str, str]:
     """The noun phrase right after a number and its unit, and the tag of its
     first word: 个攻坚组逐一... -> 攻坚组.
 
-    Leading fillers and other quantities are skipped (381户共33.15公顷土地征收
-    -> 土地征收 for both); "N unit 的 X" and "N个村的 X" give X.  With `verbal`,
+    With `skip`, leading fillers and other quantities are skipped (381户共
+    33.15公顷土地征收 -> 土地征收 for both); "N unit 的 X" and "N个村的 X" give X.  With `verbal`,
     a verb may end the phrase (the object of 完成: 房屋全部签约, 整体搬迁).
 
     >>> subject_after("的土地上", load_lexicon())
     ('土地', 'n')
     """
     if skip:
-        clause = skip(clause)
+        clause = _skipper(lex)(clause)
     words = [(w, t) for w, t in tagged(lex, clause) if w not in QUOTES]
     while words and (words[0][0] in ("的", "之") or (_is_filler(words[0][0], lex) and not words[0][1].startswith("v"))
                      or not words[0][0].strip()):
@@ -348,9 +350,8 @@ def pick_subject(text: str, q: Quantity, lo: int, hi: int, lex: Lexicon, prev_en
     scoped = before in lex.scope_words
     if scoped:
         before = ""
-    skip = _skipper(lex)
     # the stop after the clause goes along: a 、 there shows a list
-    after, after_tag = subject_after(text[q.end:hi + 1].replace("\n", ""), lex, skip) if q.end < hi else ("", "")
+    after, after_tag = subject_after(text[q.end:hi + 1].replace("\n", ""), lex, True) if q.end < hi else ("", "")
 
     if q.category in ("duration", "rate"):
         obj = _completed_object(text, q, lex)
@@ -384,6 +385,7 @@ def _only_places(phrase: str, lex: Lexicon) -> bool:
     return all(t in ("ns", "nr", "nrfg", "nrt") or w.endswith(suffixes) for w, t in words)
 
 
+@lru_cache(maxsize=8)
 def _skipper(lex: Lexicon):
     """A function that drops quantities written at the start of a stretch of text."""
     from .numbers import find_quantities as fq
@@ -419,7 +421,7 @@ def _completed_object(text: str, q: Quantity, lex: Lexicon) -> str:
         # 完成十里山、新建、蒋家四个区块13000平方米主体建设: the head ends the list
         phrase, _, _ = subject_before(seg, lex)
         return phrase
-    phrase, _ = subject_after(seg, lex, _skipper(lex), verbal=True)
+    phrase, _ = subject_after(seg, lex, True, verbal=True)
     return phrase
 
 
