@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import regex
 
-from .lexicon import Lexicon
+from .lexicon import Lexicon, alternation
 from .model import Quantity
 from .numbers import find_quantities, parse_numeral
 from .segment import CLAUSE_STOPS, clause_bounds, sentence_at, split_sentences, tagged, tokens
@@ -428,7 +428,7 @@ def _completed_object(text: str, q: Quantity, lex: Lexicon) -> str:
 @lru_cache(maxsize=8)
 def _complete_re(lex: Lexicon):
     """时间就完成了, 内完成, 已完成: a completion verb right after a duration or rate."""
-    verbs = "|".join(regex.escape(v) for v in lex.completion_verbs) or "(?!)"
+    verbs = alternation(lex.completion_verbs) or "(?!)"
     return regex.compile(rf"(?:时间|的时间|之内|内)?(?:就|即|便|已|均|全部)?(?:{verbs})了?")
 
 

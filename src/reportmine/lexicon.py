@@ -96,6 +96,15 @@ class Lexicon:
     idiom_regex: object = field(default=None, compare=False, repr=False)
 
 
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first (so 超过 wins over 超).
+
+    >>> alternation(["超", "超过", "a.b"])
+    '超过|a\\.b|超'
+    """
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
 def shipped_dir() -> Path:
     """The folder of the lexicons that ship inside the installed package."""
     return Path(str(resources.files("reportmine.lexicons")))

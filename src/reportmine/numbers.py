@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import regex
 
-from .lexicon import Lexicon
+from .lexicon import Lexicon, alternation as _alt
 from .model import Quantity
 
 DIGITS = {
@@ -271,10 +271,6 @@ def parse_range_pair(s: str) -> tuple[float, float] | None:
     if lo is None or hi is None or not lo < hi:
         return None
     return lo, hi
-
-
-def _alt(words) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 # Parts of a Chinese amount after 元/块: 五元三毛, 50元6角三分.  They are read

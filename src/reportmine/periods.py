@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import regex
 
-from .lexicon import Lexicon, LexiconError
+from .lexicon import Lexicon, LexiconError, alternation as _alt
 
 _CN = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
@@ -66,10 +66,6 @@ class PeriodRules:
     comparison_after: tuple
     duration_before: tuple
     lead_prefixes: tuple
-
-
-def _alt(words) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def _words(table: dict, key: str, where: str) -> tuple:

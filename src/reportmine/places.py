@@ -32,7 +32,7 @@ from functools import lru_cache
 import regex
 
 from .gazetteer import CITY, COUNTY, PROVINCE, Gazetteer, chain, code_level, load_gazetteer
-from .lexicon import Lexicon, LexiconError
+from .lexicon import Lexicon, LexiconError, alternation as _alt
 from .periods import PeriodCue, context_years, find_periods, period_rules, resolve_period
 from .segment import clause_bounds, tagged, tokenizer
 
@@ -126,10 +126,6 @@ def _int(t: dict, key: str, where: str, default: int) -> int:
     if not isinstance(v, int) or isinstance(v, bool) or v < 0:
         raise LexiconError(f"places.toml: [{where}] field {key!r}: must be a whole number")
     return v
-
-
-def _alt(words) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 @lru_cache(maxsize=8)
