@@ -118,7 +118,9 @@ def test_cli_state_run_reports_reuse(tmp_path):
 
 def test_a_state_file_that_cannot_be_used_is_a_usage_error(tmp_path):
     corpus = make_corpus(tmp_path / "c", 2, with_failures=False)
-    r = _extract(corpus, "--state", tmp_path / "no" / "such" / "dir" / "s.db", "-o", tmp_path / "o.csv")
+    # a missing folder is made (test_state), but not one inside a file
+    (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    r = _extract(corpus, "--state", tmp_path / "a_file" / "dir" / "s.db", "-o", tmp_path / "o.csv")
     assert r.exit_code == 2 and "cannot use this state file" in r.stderr
     (tmp_path / "junk.db").write_bytes(b"this is not a database" * 100)
     r = _extract(corpus, "--state", tmp_path / "junk.db", "-o", tmp_path / "o.csv")
