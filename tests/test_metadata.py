@@ -103,3 +103,19 @@ def test_html_title_that_is_only_a_site_name_is_ignored():
 def test_publisher_in_the_tail_of_a_long_page():
     text = "标题行在这里出现\n" + "正文内容,签约212户。\n" * 400 + "信息来源:常山县政府\n"
     assert read_metadata(text).publisher == "常山县政府"
+
+
+def test_bracketed_page_buttons_are_no_title():
+    from reportmine.metadata import find_title
+    text = "来源:XX日报 2023年09月15日\n【字体:大 中 小】【打印】【关闭】\n城西街道征迁工作取得阶段性成效\n正文"
+    assert find_title(text) == "城西街道征迁工作取得阶段性成效"
+
+
+def test_a_headline_in_brackets_stays_a_title():
+    from reportmine.metadata import find_title
+    assert find_title("【聚焦两会】全区重点项目建设提速增效\n正文。") == "【聚焦两会】全区重点项目建设提速增效"
+
+
+def test_contact_lines_are_no_title():
+    from reportmine.metadata import find_title
+    assert find_title("会议要求各单位抓好落实。\n联系电话:0571-88888888 邮编:310000") == ""

@@ -50,11 +50,14 @@ _NOT_PUBLISHERS = ("本站", "本网", "原创", "网络", "互联网", "未知"
 _META_LINE_RE = regex.compile(
     r"^\s*+(?:[•·\-*]\s*+)?(?:信息)?(?:索引号|公开方式|文号|公开日期|公开时间|发布单位|发布机构|有效性|统一编号|"
     r"发布时间|发布日期|信息来源|来源|访问次数|浏览次数|点击数|字体大小|字号|责任编辑|作者|记者|通讯员|编辑|分享|"
-    r"打印|关闭|主题分类|成文日期|生效日期|发文机关|发文字号|主办单位|当前位置|您的位置|您当前的位置|所属机构)"
+    r"打印|关闭|主题分类|成文日期|生效日期|发文机关|发文字号|主办单位|当前位置|您的位置|您当前的位置|所属机构|"
+    r"联系电话|联系方式|电话|传真|邮编|邮政编码|地址|电子邮箱|邮箱|版权所有|承办|技术支持|网站标识码|备案号)"
 )
 _CHROME = frozenset(("首页", "当前位置", "便民", "服务", "返回", "打印", "关闭", "扫一扫", "分享到", "正文",
                      "返回顶部", "打印本页", "关闭窗口", "收藏", "上一篇", "下一篇"))
 _SENTENCE_ENDS = ("。", "!", "?", ";", ":", "…", ".")
+_BUTTON_RE = regex.compile(r"[【\[][^】\]]{0,20}[】\]]")
+_BUTTON_WORD_RE = regex.compile(r"[【\[]\s*([^】\]:]{1,8})")
 _HAN_RE = regex.compile(r"\p{Han}")
 _BREADCRUMB_RE = regex.compile(r"\S\s*+[>»›→]\s*+\S")
 
@@ -189,6 +192,9 @@ def _headline(line: str) -> bool:
     if _META_LINE_RE.match(s) or s in _CHROME or _DATE_RE.match(s) or s.startswith(("•", "·", "*", "-", "首页")):
         return False
     if _BREADCRUMB_RE.search(s):
+        return False
+    # page chrome written as bracketed buttons: 【字体:大 中 小】【打印】【关闭】
+    if _BUTTON_RE.sub("", s).strip() == "" or any(w in _CHROME for w in _BUTTON_WORD_RE.findall(s)):
         return False
     if s.endswith(_SENTENCE_ENDS):
         return False
