@@ -122,3 +122,16 @@ def test_qualifier_word_inside_another_word_is_not_a_qualifier():
 def test_chinese_numeral_one_is_an_article():
     assert rows("这是一个跃动着生机的城市,在这样一方土地上") == []
     assert [r["raw"] for r in rows("还有三个地块实现净地出让")] == ["三个"]
+
+
+@pytest.mark.parametrize("text, raw, value, qualifier", [
+    ("惠及群众上万人", "上万人", 10000, "at_least"),
+    ("吸引游客上千人次", "上千人次", 1000, "at_least"),
+])
+def test_shang_before_a_multiplier_means_over(text, raw, value, qualifier):
+    r = one(text, raw)
+    assert (r["value"], r["qualifier"]) == (value, qualifier)
+
+
+def test_cheng_qian_shang_wan_is_an_idiom():
+    assert rows("成千上万的群众参与") == []
