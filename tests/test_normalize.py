@@ -200,3 +200,9 @@ def test_fast_t2s_gives_opencc_output():
 def test_a_line_break_inside_a_number_is_a_layout_artifact(text, expected):
     assert normalize_text(text) == expected
     assert normalize_text(expected) == expected
+
+
+@pytest.mark.parametrize("text", ["１\n萬", "三百\n餘畝", "兩\n萬人"])
+def test_a_wrapped_traditional_number_is_joined_in_one_pass(text):
+    once = normalize_text(text)
+    assert "\n" not in once and normalize_text(once) == once

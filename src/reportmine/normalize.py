@@ -142,10 +142,11 @@ _DECIMAL_GAP_RE = regex.compile(rf"(?<=\d){_SPACE}*+\.{_SPACE}*+(?=\d)")
 # A line break that a newspaper or OCR layout put inside a number: after the
 # point of a decimal (98.|6%), before it (98|.6%), or between a numeral and
 # 余/多/万/亿 (三百|余亩, 12.5|万平方米).  Only these: a break between two
-# numbers or two words may be a real one.
+# numbers or two words may be a real one.  Traditional forms are listed too,
+# since this step runs before t2s (normalizing twice must change nothing).
 _WRAPPED_NUMBER_RE = regex.compile(
     r"(?<=\d\.)[ \t]*\n[ \t]*(?=\d)|(?<=\d)[ \t]*\n[ \t]*(?=\.\d)"
-    r"|(?<=[\d〇零一二两三四五六七八九十百千万亿])[ \t]*\n[ \t]*(?=[余多万亿])"
+    r"|(?<=[\d〇零一二两兩三四五六七八九十百千韆万萬亿億])[ \t]*\n[ \t]*(?=[余餘多万萬亿億])"
 )
 
 
@@ -265,11 +266,6 @@ def t2s_triggers() -> frozenset:
         else:
             chars.update(a for a, b in zip(key, value) if a != b)
     return frozenset(chars)
-
-
-def traditional_chars() -> frozenset:
-    """Characters t2s may change (kept for callers; see `t2s_triggers`)."""
-    return t2s_triggers()
 
 
 @lru_cache(maxsize=1)
