@@ -11,7 +11,6 @@ the terms table is asked for.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -173,6 +172,4 @@ def _tagged(lex: Lexicon, text: str, hmm: bool) -> tuple:
 
 def warm(lex: Lexicon) -> None:
     """Load the tokenizer now (worker start-up), not at the first document."""
-    if os.environ.get("REPORTMINE_LAZY_JIEBA"):
-        return
     tokenizer(lex)
