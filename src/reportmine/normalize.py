@@ -32,8 +32,10 @@ from pathlib import Path
 
 import regex
 
+from .chars import ASTRAL, HAN, ZS, CharSet
+
 # -- 1. controls --------------------------------------------------------------
-_CONTROL_RE = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\u200c\u200d\u2060\ufffe\uffff]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\u200c\u200d\u2060\ufffe\uffff]")
 _LINE_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
@@ -57,7 +59,7 @@ def clean_controls(text: str) -> str:
 _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 _FULLWIDTH[0xA0] = 0x20
-_WIDE = frozenset(map(chr, _FULLWIDTH))
+_WIDE_RE = re.compile("[\uff01-\uff5e\u3000\xa0]")
 
 
 def fold_width(text: str) -> str:
@@ -68,7 +70,7 @@ def fold_width(text: str) -> str:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _WIDE.isdisjoint(text):          # most text has none: skip the slow dict translate
+    if not _WIDE_RE.search(text):       # most text has none: skip the slow dict translate
         return text
     return text.translate(_FULLWIDTH)
 
@@ -113,8 +115,9 @@ def decode_entities(text: str) -> str:
 # A gloss: pinyin syllables (with at least one tone mark) in brackets right
 # after a Han character, and any glosses right after that one.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_GLOSS = rf"[(（][ \t]*+(?=[^)）\n]{{0,24}}[{_TONED}])[a-zü{_TONED}ê \t]{{1,24}}[)）]"
-_PINYIN_RE = regex.compile(rf"(?<=\p{{Han}})(?:{_GLOSS})++", regex.IGNORECASE)
+_GLOSS_BODY = rf"[ \t]*+(?=[^)）\n]{{0,24}}[{_TONED}])[a-zü{_TONED}ê \t]{{1,24}}[)）]"
+# (It starts at the bracket and looks back from there: see _HAN_GAP_RE.)
+_PINYIN_RE = re.compile(rf"[(（](?<=[{HAN}](?s:.)){_GLOSS_BODY}(?:[(（]{_GLOSS_BODY})*+", re.IGNORECASE)
 
 
 def strip_pinyin(text: str) -> str:
@@ -129,14 +132,16 @@ def strip_pinyin(text: str) -> str:
 
 
 # -- 5. layout spaces ---------------------------------------------------------
-_SPACE = r"[\t\p{Zs}\u200b]"
+_SPACE = rf"[\t{ZS}\u200b]"
 # A layout space: between two Han characters, a Han character and a digit,
 # or a digit and a Han character (two numbers stay apart: 3 5).
-_HAN_GAP_RE = regex.compile(
-    rf"(?<=\p{{Han}}){_SPACE}++(?=[\p{{Han}}\d])|(?<=\d){_SPACE}++(?=\p{{Han}})"
+# (The pattern starts with the space and looks back from there, so that the
+# engine skips to the next space at once instead of trying every character.)
+_HAN_GAP_RE = re.compile(
+    rf"{_SPACE}(?:(?<=[{HAN}](?s:.)){_SPACE}*+(?=[{HAN}\d])|(?<=\d(?s:.)){_SPACE}*+(?=[{HAN}]))"
 )
 # Spaces around the point of a decimal: 10 . 2 -> 10.2
-_DECIMAL_GAP_RE = regex.compile(rf"(?<=\d){_SPACE}*+\.{_SPACE}*+(?=\d)")
+_DECIMAL_GAP_RE = re.compile(rf"(?<=\d){_SPACE}*+\.{_SPACE}*+(?=\d)")
 
 
 # A line break that a newspaper or OCR layout put inside a number: after the
@@ -144,9 +149,11 @@ _DECIMAL_GAP_RE = regex.compile(rf"(?<=\d){_SPACE}*+\.{_SPACE}*+(?=\d)")
 # 余/多/万/亿 (三百|余亩, 12.5|万平方米).  Only these: a break between two
 # numbers or two words may be a real one.  Traditional forms are listed too,
 # since this step runs before t2s (normalizing twice must change nothing).
-_WRAPPED_NUMBER_RE = regex.compile(
-    r"(?<=\d\.)[ \t]*\n[ \t]*(?=\d)|(?<=\d)[ \t]*\n[ \t]*(?=\.\d)"
-    r"|(?<=[\d〇零一二两兩三四五六七八九十百千韆万萬亿億])[ \t]*\n[ \t]*(?=[余餘多万萬亿億])"
+_WRAPPED_NUMBER_RE = re.compile(
+    # (written from the first blank, looking back from there: see _HAN_GAP_RE)
+    r"[ \t\n](?:(?<=\d\.[ \t\n])(?:(?<=\n)|(?<=[ \t])[ \t]*\n)[ \t]*(?=\d)"
+    r"|(?<=\d[ \t\n])(?:(?<=\n)|(?<=[ \t])[ \t]*\n)[ \t]*(?=\.\d)"
+    r"|(?<=[\d〇零一二两兩三四五六七八九十百千韆万萬亿億][ \t\n])(?:(?<=\n)|(?<=[ \t])[ \t]*\n)[ \t]*(?=[余餘多万萬亿億]))"
 )
 
 
@@ -201,6 +208,10 @@ class _FastT2S:
         r"(\s+|-|,|\.|\?|!|\*|　|，|。|、|；|：|？|！|…|“|”|‘|’|『|』|「|」|﹁|﹂|—|－|（|）|《|》|〈|〉|～|．|／|＼|"
         r"︒|︑|︔|︓|︿|﹀|︹|︺|︙|︐|［|﹇|］|﹈|︕|︖|︰|︳|︴|︽|︾|︵|︶|｛|︷|｝|︸|﹃|﹄|【|︻|】|︼)")
 
+    # the end of the last separator in a stretch: `.*` runs to the end and
+    # backs off to the rightmost separator, all inside the engine
+    LAST_SPLIT = re.compile(f"(?s:.*)(?:{SPLIT.pattern})")
+
     def __init__(self) -> None:
         self.phrases = {k: v[0] for k, v in _opencc_table("TSPhrases.txt") if v}
         self.lengths = sorted({len(k) for k in self.phrases}, reverse=True)
@@ -211,28 +222,42 @@ class _FastT2S:
         seps = set("".join(self.SPLIT.pattern.split("|"))) | {" ", "\t", "\n", "\r"}
         self.table = {ord(k): v[0] for k, v in _opencc_table("TSCharacters.txt")
                       if v and len(k) == 1 and k not in seps}
+        # str.translate looks a list up by index, twice as fast as a dict that
+        # misses on most characters; the list covers the BMP, and a piece with
+        # characters beyond it uses the dict
+        self.bmp_table: list = list(range(0x10000))
+        for k, v in self.table.items():
+            if k < 0x10000:
+                self.bmp_table[k] = v
+
+    def _chars(self, text: str) -> str:
+        """Every character converted on its own (TSCharacters)."""
+        if _ASTRAL_RE.search(text):
+            return text.translate(self.table)
+        return text.translate(self.bmp_table)
 
     def convert(self, text: str) -> str:
         if self.finder is None:
-            return text.translate(self.table)
+            return self._chars(text)
         # only the pieces that hold a phrase need OpenCC's longest-first walk;
         # everything else is converted character by character
         out, done = [], 0
         for m in self.finder.finditer(text):
             if m.start() < done:
                 continue
-            lo = max((b.end() for b in self.SPLIT.finditer(text, done, m.start())), default=done)
+            last = self.LAST_SPLIT.match(text, done, m.start())
+            lo = last.end() if last else done
             sep = self.SPLIT.search(text, m.start())
             hi = sep.start() if sep else len(text)
-            out.append(text[done:lo].translate(self.table))
+            out.append(self._chars(text[done:lo]))
             out.append(self._piece(text[lo:hi]))
             done = hi
-        out.append(text[done:].translate(self.table))
+        out.append(self._chars(text[done:]))
         return "".join(out)
 
     def _piece(self, piece: str) -> str:
         if not piece or not self.finder.search(piece):
-            return piece.translate(self.table)
+            return self._chars(piece)
         for n in self.lengths:                 # the longest phrase, leftmost first
             if n > len(piece):
                 continue
@@ -240,7 +265,7 @@ class _FastT2S:
                 value = self.phrases.get(piece[i:i + n])
                 if value is not None:
                     return self._piece(piece[:i]) + value + self._piece(piece[i + n:])
-        return piece.translate(self.table)
+        return self._chars(piece)
 
 
 @lru_cache(maxsize=1)
@@ -269,24 +294,32 @@ def t2s_triggers() -> frozenset:
 
 
 @lru_cache(maxsize=1)
-def _script_tables() -> tuple[dict, dict]:
-    """str.translate tables that delete traditional-only and simplified-only characters.
+def _char_triggers() -> CharSet:
+    """Characters that t2s converts on their own (TSCharacters); the other
+    triggers change only inside a phrase (覆 in 反覆)."""
+    return CharSet(k for k, v in _opencc_table("TSCharacters.txt") if v and v[0] != k)
+
+
+@lru_cache(maxsize=1)
+def _trigger_set() -> CharSet:
+    return CharSet(t2s_triggers())
+
+
+@lru_cache(maxsize=1)
+def _script_sets() -> tuple[CharSet, CharSet]:
+    """Traditional-only and simplified-only characters.
 
     A character counts for a script only when it is not also a form of the
     other: 區 (-> 区) is traditional, 区 simplified; 征 is both (徵 -> 征),
     so it counts for neither.
     """
-    trad = {ord(k): None for k, v in _opencc_table("TSCharacters.txt") if v and k not in v}
-    simp = {ord(k): None for k, v in _opencc_table("STCharacters.txt") if v and k not in v}
+    trad = CharSet(k for k, v in _opencc_table("TSCharacters.txt") if v and k not in v)
+    simp = CharSet(k for k, v in _opencc_table("STCharacters.txt") if v and k not in v)
     return trad, simp
 
 
-_HAN_RE = regex.compile(r"\p{Han}")
-
-
-@lru_cache(maxsize=1)
-def _trad_set() -> frozenset:
-    return frozenset(map(chr, _script_tables()[0]))
+_HAN_RE = re.compile(f"[{HAN}]")
+_ASTRAL_RE = re.compile(ASTRAL)
 
 
 def detect_script(text: str) -> str:
@@ -301,13 +334,11 @@ def detect_script(text: str) -> str:
     """
     if not _HAN_RE.search(text):
         return ""
-    drop_trad, drop_simp = _script_tables()
-    if _trad_set().isdisjoint(text):
-        return "simplified"
-    t = len(text) - len(text.translate(drop_trad))
+    trad, simp = _script_sets()
+    t = trad.count(text)
     if t == 0:
         return "simplified"
-    s = len(text) - len(text.translate(drop_simp))
+    s = simp.count(text)
     # a few characters of the other script are quotes, names or slips
     if s <= 0.1 * (t + s):
         return "traditional"
@@ -322,14 +353,16 @@ def to_simplified(text: str) -> str:
     Converted until nothing changes (OpenCC's phrase table keeps 乾 in 乾圖 but
     not in the 乾图 it gives), so converting twice changes nothing.
 
-    >>> to_simplified("豐澤區委"), to_simplified("乾圖")
-    ('丰泽区委', '干图')
+    >>> to_simplified("豐澤區委"), to_simplified("乾圖"), to_simplified("覆盖")
+    ('丰泽区委', '干图', '覆盖')
     """
-    triggers = t2s_triggers()
     for _ in range(4):
-        if triggers.isdisjoint(text):      # a set scan in C
+        if not _trigger_set().occurs_in(text):
             return text
-        converted = _converter().convert(text)
+        conv = _converter()
+        if not _char_triggers().occurs_in(text) and not (conv.finder and conv.finder.search(text)):
+            return text     # only phrase triggers (覆 of 反覆), and no phrase
+        converted = conv.convert(text)
         if converted == text:
             return text
         text = converted
