@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .decode import (EMPTY_ERROR, NOT_TEXT_ERROR, UndecodableError, classify_bytes, decode_bytes,
                      html_to_text, looks_like_html, replaced_warning)
@@ -147,6 +148,17 @@ def is_term(word: str, stopwords: frozenset = frozenset()) -> bool:
     return all(c.isalnum() or c in TERM_JOINERS for c in word)
 
 
+# Words judged by `is_term`, per lexicon: a corpus repeats its vocabulary,
+# so most words of a document were judged in an earlier one.
+MAX_JUDGED = 200_000
+
+
+@lru_cache(maxsize=4)
+def _judged(lex: Lexicon) -> dict[str, str]:
+    """word as cut -> the term it counts for, or '' (not a term)."""
+    return {}
+
+
 def term_rows(doc: Document, lex: Lexicon, top: int = 0) -> list[dict]:
     """Per document: jieba terms with counts, most frequent first (ties in
     character order), stopwords, numbers and punctuation dropped.
@@ -164,11 +176,17 @@ def term_rows(doc: Document, lex: Lexicon, top: int = 0) -> list[dict]:
     tk, _ = tokenizer(lex)
     # count every word first, then judge each distinct word once
     raw: Counter = Counter(tk.cut(doc.text, False))
+    judged = _judged(lex)
+    if len(judged) > MAX_JUDGED:
+        judged.clear()
     counts: Counter = Counter()
     for w, n in raw.items():
-        w = w.strip()
-        if is_term(w, lex.stopwords):
-            counts[w] += n
+        term = judged.get(w)
+        if term is None:
+            term = w.strip()
+            judged[w] = term = term if is_term(term, lex.stopwords) else ""
+        if term:
+            counts[term] += n
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if top:
         items = items[:top]
