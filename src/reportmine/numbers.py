@@ -22,9 +22,10 @@ scan is one compiled regex per lexicon plus a few look-ups around each match.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -57,23 +58,40 @@ ARABIC = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # one space a layout left before 万/亿 (10.2 万).
 # The digit chunks are atomic: a run of digits is one chunk, never split, so a
 # long run that is no numeral fails in linear time.
-NUMRUN = (
-    rf"(?:(?>{ARABIC})|[{CN_CHARS}]|[几数](?=[{UNIT_CHARS}]))"
-    rf"(?:(?>{ARABIC})|[{CN_CHARS}]"
+# What a run takes besides Arabic digits, at its start and further on.
+_RUN_FIRST = rf"[{CN_CHARS}]|[几数](?=[{UNIT_CHARS}])"
+_RUN_NEXT = (
+    rf"[{CN_CHARS}]"
     rf"|(?<=[{CN_CHARS}\d])点(?=[{CN_DIGITS}\d])"
     rf"|(?<=[{UNIT_CHARS}{ZEROS}])几"
     rf"|(?<=[{CN_CHARS}\d])[余多来](?=[{UNIT_CHARS}])"
     rf"|(?<=[{CN_CHARS}\d])个(?=多?[亿億])"
-    rf"|[ \t](?=[万萬亿億]))*"
+    rf"|[ \t](?=[万萬亿億])"
 )
+NUMRUN = rf"(?:(?>{ARABIC})|{_RUN_FIRST})(?:(?>{ARABIC})|{_RUN_NEXT})*"
+# The same run where it holds no digit: every step takes one character and
+# depends only on the text around it, so this is NUMRUN exactly when the
+# character after it is no digit.
+CN_RUN = rf"(?:{_RUN_FIRST})(?:{_RUN_NEXT})*"
 
 _ARABIC_RE = regex.compile(ARABIC)
 _NUMRUN_RE = regex.compile(NUMRUN)
 _SPLIT_DIGITS_RE = regex.compile(r"\d\s+\d")
-_INSIDE_RE = regex.compile(r"[ \t]?([多余来几])")
+_INSIDE_RE = re.compile(r"[ \t]?([多余来几])")
+_INSIDE_START = frozenset(" \t多余来几")
 _HAN_RE = regex.compile(r"\p{Han}")
 _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
+
+
+def _re_alt(words) -> str:
+    """`lexicon.alternation` escaped for the stdlib `re`: literal words, longest first."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _char_class(chars) -> str:
+    """A regex character class of the given characters, each escaped."""
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
 
 
 class NumeralError(ValueError):
@@ -286,27 +304,73 @@ HALF_NOT_AFTER = "上下前后大多好过一这那另每"
 HALF_END = "，,。；;、：:！!？?）)”\"的左以之多后前时就才和及与或\n "
 
 
-@dataclass(frozen=True)
-class _Reading:
-    """A number read at one place, before its unit."""
+class _Numeral(NamedTuple):
+    """What a numeral as written says by itself, before its unit is read."""
 
-    start: int
-    end: int
-    numeral: str
+    written: str                # as in the text (10.2 万 keeps its space)
+    core: str                   # without the spaces around it
     value: float
     value_max: float | None
     qualifier: str
-    sequence: bool = False      # digits read one by one (五五折)
+    sequence: bool              # digits read one by one (五五折)
+    digitless: bool             # multipliers only: 百万, 亿
+    chinese: bool               # no Arabic digit in it
+    scaled: bool                # ends in 万/亿 (10万, 两千亿), read without a unit by context
+
+
+@lru_cache(maxsize=16384)
+def _read_numeral(written: str) -> _Numeral | None:
+    """The reading of one numeral, or None when it is none (五十千, 三点)."""
+    core = written.strip()
+    if core[-1:] in "点个余多来":
+        return None
+    qualifier, sequence = numeral_qualifier(core), False
+    value_max = None
+    if len(core) > 1 and not _ARABIC_RE.search(core):
+        pair = parse_range_pair(core)
+        if pair:
+            (value, value_max), qualifier = pair, "range"
+        elif _digit_sequence(core):
+            value, qualifier, sequence = parse_numeral(core), "exact", True
+        else:
+            value = parse_numeral(core)
+    else:
+        value = parse_numeral(core)
+    if value is None:
+        return None
+    normal = _normal_form(written)
+    return _Numeral(written, core, value, value_max, qualifier, sequence, _digitless(written),
+                    _chinese(written), normal[-1:] in BIG if normal else False)
+
+
+class _AnyChar:
+    """The first or last characters of a word list that holds an empty word:
+    such a word matches anywhere, so no character rules a match out."""
+
+    def __contains__(self, ch: str) -> bool:
+        return True
+
+
+def _edge_chars(words, index: int, extra: str = ""):
+    """The characters `words` start (index 0) or end (index -1) with, and `extra`.
+
+    A regex over the words can only match where one of them stands, so a
+    look at one character spares most calls to it.
+    """
+    words = list(words)
+    if any(not w for w in words):
+        return _AnyChar()
+    return frozenset(w[index] for w in words) | frozenset(extra)
 
 
 class _Patterns:
     """Compiled patterns and unit tables for one lexicon, built once and cached."""
 
     def __init__(self, lex: Lexicon) -> None:
-        units = _alt(lex.unit_words)
-        before = _alt(lex.qualifier_before)
-        after = _alt(lex.qualifier_after)
-        joiners = _alt(lex.range_joiners)
+        units = _re_alt(lex.unit_words)
+        before = _re_alt(lex.qualifier_before)
+        after = _re_alt(lex.qualifier_after)
+        joiners = _re_alt(lex.range_joiners)
         self.number = regex.compile(
             rf"(?<![\d.])(?P<slash>\d++)/(?P<den2>\d+)(?![\d/])"
             rf"|(?<![\d.,{CN_CHARS}])(?P<den>{NUMRUN})分之(?P<fnum>{NUMRUN})"
@@ -314,20 +378,34 @@ class _Patterns:
             rf"|(?<![{HALF_NOT_AFTER}])(?P<half>半)"
         )
         self.numrun = _NUMRUN_RE
-        self.unit = regex.compile(rf"[ \t]?(?:{units})") if units else None
-        self.before = regex.compile(rf"(?:{before})[ \t]?$") if before else None
-        self.after = regex.compile(rf"[ \t]?(?:{after})") if after else None
-        self.joiner = regex.compile(rf"[ \t]?(?:{joiners})[ \t]?") if joiners else None
+        # Literal word lists, looked up once or twice per number: stdlib `re`.
+        self.unit = re.compile(rf"[ \t]?(?:{units})") if units else None
+        self.before = re.compile(rf"(?:{before})[ \t]?$") if before else None
+        self.after = re.compile(rf"[ \t]?(?:{after})") if after else None
+        self.joiner = re.compile(rf"[ \t]?(?:{joiners})[ \t]?") if joiners else None
         self.included = regex.compile(r"[(（]\s*(?:含|不含)\s*[)）]")
+        # Where each of these can match: the character at a match start (or
+        # before a match end, for the patterns that end at `$`; `$` also
+        # matches before a final newline).
+        self.unit_start = _edge_chars(lex.unit_words, 0, " \t") if units else frozenset()
+        self.before_end = _edge_chars(lex.qualifier_before, -1, " \t\n")
+        self.after_start = _edge_chars(lex.qualifier_after, 0, " \t(（")
+        self.range_start = _edge_chars(lex.range_joiners, 0, " \t(（")
+        # per unit word: the not_before words (as read within six characters
+        # of the end) and whether it ends in a Latin letter
+        self.unit_checks = {
+            w: (tuple(x for x in ud.not_before if len(x) <= 6), w[-1].isascii() and w[-1].isalpha())
+            for w, ud in lex.units.items() if w}
         # currencies: major units (factor 1) by code, their words, symbols
         money = {w: u for w, u in lex.units.items() if u.category == "money"}
         self.major = {w: u.unit for w, u in money.items() if u.factor == 1}
         self.minor = {w: (u.unit, u.factor) for w, u in money.items() if u.factor < 1}
         names = [w for w, code in self.major.items() if code != "CNY" or w == "人民币"]
         names += [w for w in self.major if not _HAN_RE.search(w)]
-        self.currency_before = regex.compile(rf"(?:{_alt(names)})[ \t]?$") if names else None
-        self.currency_after = regex.compile(
-            rf"(?:{_alt(w for w, c in self.major.items() if c != 'CNY')})") if names else None
+        self.currency_before = re.compile(rf"(?:{_re_alt(names)})[ \t]?$") if names else None
+        self.currency_end = _edge_chars(names, -1, " \t\n")
+        self.currency_after = re.compile(
+            rf"(?:{_re_alt(w for w, c in self.major.items() if c != 'CNY')})") if names else None
         minor_words = list(self.minor) + list(CNY_MINOR)
         self.minor_tail = regex.compile(
             rf"[又和零]?(?P<n>{NUMRUN})(?P<u>{_alt(minor_words)})(?![之钟])")
@@ -340,6 +418,38 @@ class _Patterns:
         words = (list(lex.unit_words) + list(lex.qualifier_inside) + list(lex.qualifier_after)
                  + list(lex.range_joiners) + list(self.major) + minor_words)
         self.follow = frozenset(w[0] for w in words if w) | frozenset("分点半又零 \t")
+        # The scan for numbers: where one may start, then the number there.
+        # Stdlib `re` runs both in a third of the time `regex` takes and means
+        # the same by \d within the BMP; a text with characters beyond it is
+        # scanned with `regex`.
+        scan = _scan_pattern(self.follow)
+        self.scan_bmp = (re.compile(scan), re.compile(self.number.pattern))
+        self.scan_all = (regex.compile(scan), self.number)
+
+
+def _scan_pattern(follow: frozenset) -> str:
+    """Where a number may start: a digit, a 半 that can be half, or a Chinese
+    numeral that is no word.
+
+    A run of Chinese numerals without a digit (CN_RUN, the run NUMRUN takes
+    there) that neither ends in a character of `follow` or a multiplier nor
+    stands before one is a part of a word (一些, 统一), and is passed over
+    here rather than in Python.  Nor does any number start inside such a run,
+    so passing it one character at a time finds what jumping to its end finds.
+    The pattern opens with one character set, which `re` finds fast.
+    """
+    ends_ok = _char_class(follow | set("万亿萬億"))
+    return (
+        rf"[{CN_CHARS}几数半\d]"
+        rf"(?:(?<=\d)"
+        rf"|(?<=半)(?<![{HALF_NOT_AFTER}]半)"
+        rf"|(?<=[{CN_CHARS}几数])(?!(?>(?:{_RUN_NEXT})*)(?!\d)(?<!{ends_ok})(?!{_char_class(follow)})))"
+    )
+
+
+# `regex` knows a newer Unicode than `re`: the digits it has that `re` lacks
+# all lie outside the Basic Multilingual Plane (a test pins this).
+_ASTRAL_RE = regex.compile(r"[\U00010000-\U0010FFFF]")
 
 
 @lru_cache(maxsize=8)
@@ -353,7 +463,7 @@ def _match_unit(p: _Patterns, lex: Lexicon, text: str, pos: int):
     Honours `not_before` (方 in 三方协议 is no volume) and lets a Latin unit
     end only where the word ends (250m, but not 10mg).
     """
-    if p.unit is None:
+    if text[pos:pos + 1] not in p.unit_start:
         return None
     m = p.unit.match(text, pos)
     if not m:
@@ -362,15 +472,17 @@ def _match_unit(p: _Patterns, lex: Lexicon, text: str, pos: int):
     lead = m.end() - len(word)
     for k in range(len(word), 0, -1):
         w = word[:k]
-        ud = lex.units.get(w)
-        if ud is None:
+        checks = p.unit_checks.get(w)
+        if checks is None:
             continue
+        not_before, latin = checks
         end = lead + k
-        rest = text[end:end + 6]
-        if any(rest.startswith(x) for x in ud.not_before):
+        if not_before and text.startswith(not_before, end):
             continue
-        if w[-1].isascii() and w[-1].isalpha() and rest[:1].isascii() and rest[:1].isalpha():
-            continue
+        if latin:
+            nxt = text[end:end + 1]
+            if nxt.isascii() and nxt.isalpha():
+                continue
         return w, end
     return None
 
@@ -388,9 +500,6 @@ def _context(lex: Lexicon, name: str, text: str, start: int, end: int) -> bool:
     return any(w in window for w in lex.contexts.get(name, ()))
 
 
-_ASCII_DIGIT_RE = regex.compile(r"\d")
-
-
 def find_quantities(text: str, lex: Lexicon) -> list[Quantity]:
     """Every number with a known unit in `text` (normalized), in reading order.
 
@@ -398,14 +507,19 @@ def find_quantities(text: str, lex: Lexicon) -> list[Quantity]:
     [('300多穴', 300.0, '穴', 'at_least')]
     """
     p = _patterns(lex)
+    starts, numbers = p.scan_all if _ASTRAL_RE.search(text) else p.scan_bmp
+    scan, number = starts.search, numbers.match
     out: list[Quantity] = []
     pos = 0
-    n = len(text)
     floor = 0
-    while pos < n:
-        m = p.number.search(text, pos)
-        if not m:
+    while True:
+        c = scan(text, pos)
+        if not c:
             break
+        m = number(text, c.start())
+        if not m:
+            pos = c.start() + 1
+            continue
         q, skip = _read_match(text, m, p, lex, floor)
         if q is None:
             # never restart inside a number that was rejected (2.2本, 二〇一八年)
@@ -427,61 +541,37 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int) -> tuple[Q
         # 三分之 that is no fraction: read the numeral alone
     if m["half"]:
         return _read_half(text, m.start(), p, lex, floor), m.end()
-    run = p.numrun.match(text, m.start())
-    if not run:
-        return None, m.end()
-    s = run.start()
-    nxt = text[run.end():run.end() + 1]
-    if (nxt not in p.follow and run.group()[-1] not in p.follow and run.group()[-1] not in "万亿萬億"
-            and not _ASCII_DIGIT_RE.search(run.group())):
-        return None, run.end()
+    # The scan has passed over numerals that are parts of words already.
+    s = m.start()
+    run_end = m.end() if m["num"] is not None else p.numrun.match(text, s).end()
     # the longest numeral first; a shorter one when the run is no numeral
     # (五十千) or when a unit word starts inside it (12万千瓦, 3百米)
-    for e in range(run.end(), s, -1):
-        if e < run.end() and _match_unit(p, lex, text, e) is None:
+    for e in range(run_end, s, -1):
+        if e < run_end and _match_unit(p, lex, text, e) is None:
             continue
-        rd = _reading(text, s, e)
+        rd = _read_numeral(text[s:e])
         if rd is None:
             continue
-        if _digitless(rd.numeral) and not text.startswith(("余", "多"), e) \
-                and not (p.before and p.before.search(text, max(floor, s - 4), s)):
+        if rd.digitless and not text.startswith(("余", "多"), e) and not _before_word(p, text, s, floor):
             # 万元户, 亿元以上项目, 千万工程: a bare multiplier is a word;
             # after 超 破 近 逾 or before 余 多 it is a number (破百万, 超亿元, 千余户)
-            return None, run.end()
-        q = _read_number(text, rd, p, lex, floor)
+            return None, run_end
+        q = _read_number(text, s, e, rd, p, lex, floor)
         if q is not None:
             return q, q.end
-    return None, run.end()
+    return None, run_end
 
 
-def _reading(text: str, s: int, e: int) -> _Reading | None:
-    numeral = text[s:e]
-    core = numeral.strip()
-    if core[-1:] in "点个余多来":
-        return None
-    qualifier = numeral_qualifier(core)
-    if len(core) > 1 and not _ARABIC_RE.search(core):
-        pair = parse_range_pair(core)
-        if pair:
-            return _Reading(s, e, numeral, pair[0], pair[1], "range")
-        if _digit_sequence(core):
-            value = parse_numeral(core)
-            return None if value is None else _Reading(s, e, numeral, value, None, "exact", True)
-    value = parse_numeral(core)
-    if value is None:
-        return None
-    return _Reading(s, e, numeral, value, None, qualifier)
-
-
-def _read_number(text: str, rd: _Reading, p: _Patterns, lex: Lexicon, floor: int) -> Quantity | None:
-    start, end = rd.start, rd.end
+def _read_number(text: str, start: int, end: int, rd: _Numeral, p: _Patterns, lex: Lexicon,
+                 floor: int) -> Quantity | None:
     value, value_max, qualifier = rd.value, rd.value_max, rd.qualifier
 
     # 300多穴, 2万余名, 十来个: a 'some' word between the number and its unit
-    mi = _INSIDE_RE.match(text, end)
-    if mi and _match_unit(p, lex, text, mi.end()):
-        qualifier = lex.qualifier_inside.get(mi.group(1), "at_least")
-        end = mi.end()
+    if text[end:end + 1] in _INSIDE_START:
+        mi = _INSIDE_RE.match(text, end)
+        if mi and _match_unit(p, lex, text, mi.end()):
+            qualifier = lex.qualifier_inside.get(mi.group(1), "at_least")
+            end = mi.end()
 
     half = 0.0
     unit_hit = _match_unit(p, lex, text, end)
@@ -494,16 +584,19 @@ def _read_number(text: str, rd: _Reading, p: _Patterns, lex: Lexicon, floor: int
 
     # a range: 3-5人, 3人到5人, 5%-20%, 1万(含)-5万元, 两到三万元
     pos = unit_hit[1] if unit_hit else end
-    inc = p.included.match(text, pos)
-    if p.joiner and p.joiner.match(text, inc.end() if inc else pos) and value_max is None:
-        rng = _read_range(text, inc.end() if inc else pos, unit_hit, p, lex, rd)
-        if rng is not None:
-            value, value_max, unit_hit, end = rng
-            qualifier = "range"
-    if rd.sequence and not (unit_hit and unit_hit[0] in DISCOUNT and len(rd.numeral.strip()) == 2):
+    if value_max is None and p.joiner and text[pos:pos + 1] in p.range_start:
+        inc = p.included.match(text, pos)
+        if inc:
+            pos = inc.end()
+        if p.joiner.match(text, pos):
+            rng = _read_range(text, pos, unit_hit, p, lex, rd)
+            if rng is not None:
+                value, value_max, unit_hit, end = rng
+                qualifier = "range"
+    if rd.sequence and not (unit_hit and unit_hit[0] in DISCOUNT and len(rd.core) == 2):
         return None  # 二〇二三 is a year or a code, 三五成群 an idiom; 八五折 is 85%
     if unit_hit is None:
-        return _read_unitless(text, start, end, rd.numeral, value, value_max, qualifier, p, lex, floor)
+        return _read_unitless(text, start, end, rd, value, value_max, qualifier, p, lex, floor)
 
     word, uend = unit_hit
     ud = lex.units[word]
@@ -554,7 +647,7 @@ def _read_number(text: str, rd: _Reading, p: _Patterns, lex: Lexicon, floor: int
     if not (math.isfinite(value) and (value_max is None or math.isfinite(value_max))):
         return None
     return Quantity(start, end, text[start:end], value, value_max, unit, category, qualifier,
-                    surface_unit=word, numeral=rd.numeral.strip(), chinese=_chinese(rd.numeral),
+                    surface_unit=word, numeral=rd.core, chinese=rd.chinese,
                     signed=signed, pre_word=pre, pre_applied=applied)
 
 
@@ -601,7 +694,7 @@ def _read_range(text, pos, unit_hit, p, lex, rd):
     if unit_hit is not None and (unit2 is None or unit2[0] != unit_hit[0]):
         return None
     lo = rd.value
-    if unit_hit is None and not any(c in BIG for c in _normal_form(rd.numeral)):
+    if unit_hit is None and not any(c in BIG for c in _normal_form(rd.written)):
         lo = _scale_low(lo, hi, second)
     if not lo < hi:
         return None
@@ -630,12 +723,11 @@ def _scale_low(lo: float, hi: float, second: str) -> float:
     return lo
 
 
-def _read_unitless(text, start, end, numeral, value, value_max, qualifier, p, lex, floor):
+def _read_unitless(text, start, end, rd, value, value_max, qualifier, p, lex, floor):
     """A number with no unit: money after ￥ or a currency name, or, when
     scaled by 万/亿, money or people by context; else nothing."""
     cb = _currency_before(text, start, p, lex, floor)
-    core = _normal_form(numeral)
-    if cb is None and (not core or core[-1] not in BIG):
+    if cb is None and not rd.scaled:
         return None
     if cb is not None:
         category, factor = "money", 1.0
@@ -652,8 +744,8 @@ def _read_unitless(text, start, end, numeral, value, value_max, qualifier, p, le
     qualifier, start, pre, applied = _apply_before(p, lex, text, start, qualifier, floor)
     return Quantity(start, end, text[start:end], value * factor,
                     value_max * factor if value_max is not None else None,
-                    unit, category, qualifier, surface_unit="", numeral=numeral.strip(),
-                    chinese=_chinese(numeral), pre_word=pre, pre_applied=applied)
+                    unit, category, qualifier, surface_unit="", numeral=rd.core,
+                    chinese=rd.chinese, pre_word=pre, pre_applied=applied)
 
 
 def _currency_before(text: str, start: int, p: _Patterns, lex: Lexicon, floor: int):
@@ -665,10 +757,11 @@ def _currency_before(text: str, start: int, p: _Patterns, lex: Lexicon, floor: i
     if p.currency_before is None:
         return None
     pos = start
-    if p.before is not None:
-        mb = p.before.search(text, max(floor, start - 4), start)
-        if mb:
-            pos = mb.start()
+    mb = _before_word(p, text, start, floor)
+    if mb:
+        pos = mb.start()
+    if text[pos - 1:pos] not in p.currency_end:
+        return None
     mc = p.currency_before.search(text, max(floor, pos - 6), pos)
     if not mc:
         return None
@@ -735,7 +828,7 @@ def _read_fraction(text, m, p, lex, floor):
     den = parse_numeral(m["den"])
     if not den or den < 2 or _digit_sequence(_normal_form(m["den"])):
         return None
-    rd = _reading(text, m.start("fnum"), m.end("fnum"))
+    rd = _read_numeral(m["fnum"])
     if rd is None or rd.sequence:
         return None
     factor = 100.0 / den
@@ -790,7 +883,7 @@ def _read_half(text, pos, p, lex, floor):
 
 def _qualifier_after(p, lex, text, pos):
     """A qualifier word right after the unit (以上, 左右, 以内), past a (含)."""
-    if p.after is None:
+    if p.after is None or text[pos:pos + 1] not in p.after_start:
         return None
     inc = p.included.match(text, pos)
     m = p.after.match(text, inc.end() if inc else pos)
@@ -806,15 +899,20 @@ def _qualifier_after(p, lex, text, pos):
     return lex.qualifier_after[word], m.end()
 
 
+def _before_word(p, text, start, floor):
+    """The match of a qualifier word (and a space) ending right before `start`, or None."""
+    if p.before is None or text[start - 1:start] not in p.before_end:
+        return None
+    return p.before.search(text, max(floor, start - 4), start)
+
+
 def _apply_before(p, lex, text, start, qualifier, floor=0):
     """A qualifier word right before the number (约, 超过): (qualifier, start, word, applied).
 
     A word that sets a qualifier becomes part of the span (约40亿元); 达 (exact)
     does not.  A word inside the previous quantity is not looked at.
     """
-    if p.before is None:
-        return qualifier, start, "", False
-    m = p.before.search(text, max(floor, start - 4), start)
+    m = _before_word(p, text, start, floor)
     if not m:
         return qualifier, start, "", False
     word = m.group().strip()
