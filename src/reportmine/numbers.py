@@ -189,6 +189,9 @@ def _integer(s: str) -> Decimal:
     return _section(s)
 
 
+_SOME_WORDS = frozenset("几数余多来个")
+
+
 def _normal_form(s: str) -> str:
     """Full-width folded, spaces dropped, the 'some' words resolved to digits.
 
@@ -197,6 +200,8 @@ def _normal_form(s: str) -> str:
     the 个 of 两个亿 carry no value.
     """
     s = "".join(s.translate(_FULLWIDTH).split())
+    if _SOME_WORDS.isdisjoint(s):
+        return s
     out = []
     for i, ch in enumerate(s):
         if ch in "几数":
@@ -315,7 +320,7 @@ class _Numeral(NamedTuple):
     sequence: bool              # digits read one by one (五五折)
     digitless: bool             # multipliers only: 百万, 亿
     chinese: bool               # no Arabic digit in it
-    scaled: bool                # ends in 万/亿 (10万, 两千亿), read without a unit by context
+    normal: str                 # its _normal_form
 
 
 @lru_cache(maxsize=16384)
@@ -338,9 +343,8 @@ def _read_numeral(written: str) -> _Numeral | None:
         value = parse_numeral(core)
     if value is None:
         return None
-    normal = _normal_form(written)
     return _Numeral(written, core, value, value_max, qualifier, sequence, _digitless(written),
-                    _chinese(written), normal[-1:] in BIG if normal else False)
+                    _chinese(written), _normal_form(written))
 
 
 class _AnyChar:
@@ -396,6 +400,7 @@ class _Patterns:
         self.unit_checks = {
             w: (tuple(x for x in ud.not_before if len(x) <= 6), w[-1].isascii() and w[-1].isalpha())
             for w, ud in lex.units.items() if w}
+        self.plain_units = frozenset(w for w, checks in self.unit_checks.items() if not any(checks))
         # currencies: major units (factor 1) by code, their words, symbols
         money = {w: u for w, u in lex.units.items() if u.category == "money"}
         self.major = {w: u.unit for w, u in money.items() if u.factor == 1}
@@ -469,6 +474,8 @@ def _match_unit(p: _Patterns, lex: Lexicon, text: str, pos: int):
     if not m:
         return None
     word = m.group().strip()
+    if word in p.plain_units:
+        return word, m.end()    # most units have nothing to check
     lead = m.end() - len(word)
     for k in range(len(word), 0, -1):
         w = word[:k]
@@ -532,18 +539,20 @@ def find_quantities(text: str, lex: Lexicon) -> list[Quantity]:
 
 def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int) -> tuple[Quantity | None, int]:
     """The quantity that starts with match `m` (or None), and where a next search may start."""
-    if m["slash"]:
+    s = m.start()
+    if m["num"] is not None:
+        run_end = m.end()
+    elif m["slash"]:
         return _read_slash(text, m, p, lex, floor), m.end()
-    if m["fnum"] is not None:
+    elif m["half"]:
+        return _read_half(text, s, p, lex, floor), m.end()
+    else:
         q = _read_fraction(text, m, p, lex, floor)
         if q is not None:
             return q, q.end
         # 三分之 that is no fraction: read the numeral alone
-    if m["half"]:
-        return _read_half(text, m.start(), p, lex, floor), m.end()
-    # The scan has passed over numerals that are parts of words already.
-    s = m.start()
-    run_end = m.end() if m["num"] is not None else p.numrun.match(text, s).end()
+        run_end = p.numrun.match(text, s).end()
+    # (The scan has passed over numerals that are parts of words already.)
     # the longest numeral first; a shorter one when the run is no numeral
     # (五十千) or when a unit word starts inside it (12万千瓦, 3百米)
     for e in range(run_end, s, -1):
@@ -640,7 +649,9 @@ def _read_number(text: str, start: int, end: int, rd: _Numeral, p: _Patterns, le
     signed = ""
     if category == "rate" and start > 0 and text[start - 1] in "+-":
         signed = text[start - 1]
-    qualifier, start, pre, applied = _apply_before(p, lex, text, start, qualifier, floor)
+    pre, applied = "", False
+    if text[start - 1:start] in p.before_end:
+        qualifier, start, pre, applied = _apply_before(p, lex, text, start, qualifier, floor)
     value *= factor
     if value_max is not None:
         value_max *= factor
@@ -684,7 +695,8 @@ def _read_range(text, pos, unit_hit, p, lex, rd):
         return None
     second = m2.group()
     hi = parse_numeral(second)
-    if hi is None or _digit_sequence(_normal_form(second)):
+    second_normal = _normal_form(second)
+    if hi is None or _digit_sequence(second_normal):
         return None
     end2 = m2.end()
     mi = _INSIDE_RE.match(text, end2)
@@ -694,22 +706,22 @@ def _read_range(text, pos, unit_hit, p, lex, rd):
     if unit_hit is not None and (unit2 is None or unit2[0] != unit_hit[0]):
         return None
     lo = rd.value
-    if unit_hit is None and not any(c in BIG for c in _normal_form(rd.written)):
-        lo = _scale_low(lo, hi, second)
+    if unit_hit is None and not any(c in BIG for c in rd.normal):
+        lo = _scale_low(lo, hi, second_normal)
     if not lo < hi:
         return None
     if unit2 is None:
         # 10万-20万 with no unit: the bare reader decides by context
-        if _normal_form(second)[-1:] in BIG:
+        if second_normal[-1:] in BIG:
             return lo, hi, None, end2
         return None
     return lo, hi, unit2, unit2[1]
 
 
-def _scale_low(lo: float, hi: float, second: str) -> float:
+def _scale_low(lo: float, hi: float, second_normal: str) -> float:
     """The first number of 两到三万 takes the multiplier the second one ends with."""
     tail = ""
-    for ch in reversed(_normal_form(second)):
+    for ch in reversed(second_normal):
         if ch in SMALL or ch in BIG:
             tail = ch + tail
         else:
@@ -727,7 +739,7 @@ def _read_unitless(text, start, end, rd, value, value_max, qualifier, p, lex, fl
     """A number with no unit: money after ￥ or a currency name, or, when
     scaled by 万/亿, money or people by context; else nothing."""
     cb = _currency_before(text, start, p, lex, floor)
-    if cb is None and not rd.scaled:
+    if cb is None and (not rd.normal or rd.normal[-1] not in BIG):
         return None
     if cb is not None:
         category, factor = "money", 1.0
