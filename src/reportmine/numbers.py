@@ -400,7 +400,6 @@ class _Patterns:
         self.unit_checks = {
             w: (tuple(x for x in ud.not_before if len(x) <= 6), w[-1].isascii() and w[-1].isalpha())
             for w, ud in lex.units.items() if w}
-        self.plain_units = frozenset(w for w, checks in self.unit_checks.items() if not any(checks))
         # currencies: major units (factor 1) by code, their words, symbols
         money = {w: u for w, u in lex.units.items() if u.category == "money"}
         self.major = {w: u.unit for w, u in money.items() if u.factor == 1}
@@ -473,25 +472,21 @@ def _match_unit(p: _Patterns, lex: Lexicon, text: str, pos: int):
     m = p.unit.match(text, pos)
     if not m:
         return None
-    word = m.group().strip()
-    if word in p.plain_units:
-        return word, m.end()    # most units have nothing to check
-    lead = m.end() - len(word)
-    for k in range(len(word), 0, -1):
-        w = word[:k]
-        checks = p.unit_checks.get(w)
-        if checks is None:
-            continue
-        not_before, latin = checks
-        end = lead + k
-        if not_before and text.startswith(not_before, end):
-            continue
-        if latin:
-            nxt = text[end:end + 1]
-            if nxt.isascii() and nxt.isalpha():
-                continue
-        return w, end
+    # the word found, else the longest of its beginnings that is a unit too
+    word, end = m.group().strip(), m.end()
+    while word:
+        checks = p.unit_checks.get(word)
+        if checks is not None:
+            not_before, latin = checks
+            if not (not_before and text.startswith(not_before, end)) \
+                    and not (latin and _latin_letter(text[end:end + 1])):
+                return word, end
+        word, end = word[:-1], end - 1
     return None
+
+
+def _latin_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 def _context(lex: Lexicon, name: str, text: str, start: int, end: int) -> bool:
