@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 import regex
@@ -375,7 +375,7 @@ class _Patterns:
         before = _re_alt(lex.qualifier_before)
         after = _re_alt(lex.qualifier_after)
         joiners = _re_alt(lex.range_joiners)
-        self.number = regex.compile(
+        number = (
             rf"(?<![\d.])(?P<slash>\d++)/(?P<den2>\d+)(?![\d/])"
             rf"|(?<![\d.,{CN_CHARS}])(?P<den>{NUMRUN})分之(?P<fnum>{NUMRUN})"
             rf"|(?P<num>{NUMRUN})"
@@ -418,17 +418,21 @@ class _Patterns:
                                      key=len, reverse=True))
         # characters that can stand right after a numeral written in Chinese
         # characters when it is a quantity: most Chinese numerals in running
-        # text are parts of words (一些, 统一, 十分) and are dropped at once
+        # text are parts of words (一些, 统一, 十分), which the scan passes over
         words = (list(lex.unit_words) + list(lex.qualifier_inside) + list(lex.qualifier_after)
                  + list(lex.range_joiners) + list(self.major) + minor_words)
         self.follow = frozenset(w[0] for w in words if w) | frozenset("分点半又零 \t")
         # The scan for numbers: where one may start, then the number there.
         # Stdlib `re` runs both in a third of the time `regex` takes and means
         # the same by \d within the BMP; a text with characters beyond it is
-        # scanned with `regex`.
-        scan = _scan_pattern(self.follow)
-        self.scan_bmp = (re.compile(scan), re.compile(self.number.pattern))
-        self.scan_all = (regex.compile(scan), self.number)
+        # scanned with `regex` (see scan_all).
+        self._scan_source = (_scan_pattern(self.follow), number)
+        self.scan_bmp = tuple(re.compile(pattern) for pattern in self._scan_source)
+
+    @cached_property
+    def scan_all(self) -> tuple:
+        """The scan in `regex`, compiled when the first text beyond the BMP comes."""
+        return tuple(regex.compile(pattern) for pattern in self._scan_source)
 
 
 def _scan_pattern(follow: frozenset) -> str:
