@@ -14,7 +14,8 @@ Two layers:
 
 Judging whether a quantity is an indicator (dates, ordinals, names, subjects)
 is the job of `extract`, not of this module.  Nothing here uses jieba: the
-scan is one compiled regex per lexicon plus a few look-ups around each match.
+scan is two compiled regexes per lexicon (where a number may start, and the
+number there) plus a few look-ups around each match.
 
 >>> parse_numeral("一万二千")
 12000.0
