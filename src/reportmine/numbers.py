@@ -494,15 +494,16 @@ def _latin_letter(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
+# The clause around a number, as far as 40 characters before it and 12 after.
+_CLAUSE_STOPS = "。；;！!？?\n，,、：:"
+_CLAUSE_BEFORE_RE = re.compile(rf"[^{_CLAUSE_STOPS}]{{0,40}}\Z")
+_CLAUSE_AFTER_RE = re.compile(rf"[^{_CLAUSE_STOPS}]{{0,12}}")
+
+
 def _context(lex: Lexicon, name: str, text: str, start: int, end: int) -> bool:
     """Does the clause around [start, end) hold a word of [context.NAME]?"""
-    lo = start
-    stops = "。；;！!？?\n，,、：:"
-    while lo > 0 and text[lo - 1] not in stops and start - lo < 40:
-        lo -= 1
-    hi = end
-    while hi < len(text) and text[hi] not in stops and hi - end < 12:
-        hi += 1
+    lo = _CLAUSE_BEFORE_RE.search(text, max(0, start - 40), start).start()
+    hi = _CLAUSE_AFTER_RE.match(text, end).end()
     window = text[lo:hi]
     return any(w in window for w in lex.contexts.get(name, ()))
 
