@@ -261,3 +261,20 @@ def test_sign_before_a_rate_is_kept_for_the_change():
 def test_a_rejected_number_is_not_read_again_from_inside():
     # 2.2本 is a version, and 本 must not then be read after its last digit
     assert [q.raw for q in read("2.2本计划投资3541.07万元")] == ["3541.07万元"]
+
+
+def test_a_text_with_characters_beyond_the_bmp_reads_the_same():
+    # such a text is scanned with `regex` instead of `re` (emoji are common in news)
+    text = "完成212户,约一百五十万元,一些村统一十分整洁,破百万元,半天"
+    assert [q.raw for q in read(text + "😀")] == [q.raw for q in read(text)] == [
+        "212户", "约一百五十万元", "破百万元", "半天"]
+
+
+def test_re_and_regex_mean_the_same_digits_in_the_bmp():
+    # the scan runs in stdlib `re` on texts within the BMP; `regex` follows a
+    # newer Unicode, whose added digits must all lie beyond it
+    import re
+
+    import regex
+    bmp = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
+    assert re.findall(r"\d", bmp) == regex.findall(r"\d", bmp)
