@@ -197,9 +197,14 @@ def _gazetteer_places(text: str, rules: PlaceRules) -> list[Place]:
     out: list[Place] = []
     for m in _GAZ_CHARS.finditer(text):
         end = m.end()
-        if text.startswith(rules.gaz_not_before, end - 1):
+        # only the lengths of names with these last two characters can match
+        # (most 市 and 区 end no name at all: 城市, 社区)
+        lengths = gz.lengths.get(text[end - 2:end], ()) if end >= 2 else ()
+        if not lengths or text.startswith(rules.gaz_not_before, end - 1):
             continue  # 义乌市场
-        for n in range(min(gz.longest, end), 1, -1):
+        for n in lengths:
+            if n > end:
+                continue
             name = text[end - n:end]
             if name not in gz.codes:
                 continue
