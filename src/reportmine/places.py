@@ -43,6 +43,8 @@ COUNTRY_NAME = "中国"
 SENTENCE_END = "。！？!?；;"
 _GAZ_CHARS = regex.compile(r"[省市区县旗州盟]")
 _HAN = regex.compile(r"\p{Han}")
+# read backwards: the Chinese characters that end where a match is asked to end
+_HAN_BEFORE = regex.compile(r"(?r)\p{Han}+")
 _LABEL = regex.compile(r"[^\s:：]{1,8}\s*[:：]")
 _NUMERALS = set("〇零一二三四五六七八九十百千万两0123456789")
 # one-character words that end a name even next to the suffix
@@ -224,7 +226,6 @@ def _gazetteer_places(text: str, rules: PlaceRules) -> list[Place]:
     return out
 
 
-@lru_cache(maxsize=4096)
 def _run_tokens(lex: Lexicon, run: str) -> tuple:
     """(word, tag, known) for the words of a short run; `known`: in jieba's dictionary."""
     tk, _ = tokenizer(lex)
@@ -235,6 +236,7 @@ def _all_numerals(word: str) -> bool:
     return all(c in _NUMERALS for c in word)
 
 
+@lru_cache(maxsize=4096)
 def read_name(run: str, lex: Lexicon, rules: PlaceRules) -> str:
     """The name at the end of `run` (the text right before a suffix word), or ''.
 
@@ -283,6 +285,11 @@ def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place])
     """Units below the county: a name before a suffix word (湖西村, 城东街道)."""
     out: list[Place] = []
     gaz_starts = [p.start for p in gaz]
+    window, min_chars = rules.window, rules.min_chars
+    shortest = max(min_chars, 1)
+    not_before, product_after, stop_endings = rules.not_before, rules.product_after, rules.stop_endings
+    han_before = _HAN_BEFORE.match
+    prev = None
     for m in rules.suffix_re.finditer(text):
         p, q = m.span()
         suffix = m.group()
@@ -290,33 +297,38 @@ def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place])
         before = gaz[i] if i >= 0 else None
         if before is not None and before.end > p:
             continue  # inside 镇江市, 乡宁县
-        if text.startswith(rules.not_before.get(suffix, ()), p):
+        if suffix in not_before and text.startswith(not_before[suffix], p):
             continue  # 村民, 乡村
-        lo = p
-        while lo > 0 and p - lo < rules.window and _HAN.match(text[lo - 1]):
-            lo -= 1
-        prev = out[-1] if out else None
+        if text.startswith(product_after, q):
+            continue  # 稻香村月饼
+        # the Chinese characters right before the suffix, at most `window`
+        run = han_before(text, max(0, p - window), p)
+        if run is None:
+            continue
+        lo = run.start()
         if prev is not None and prev.end > lo:
             lo = prev.end
         if before is not None and before.end > lo:
             lo = before.end
-        if lo >= p:
+        # a name is the end of the run, at least min_chars long: a shorter run
+        # has none, and when its last characters and the suffix end like a
+        # stop word (新农村, 美丽乡村) every name would be one; neither needs jieba
+        if p - lo < shortest or (text[p - min_chars:p] + suffix).endswith(stop_endings):
             continue
         name = read_name(text[lo:p], lex, rules)
         if not name:
             continue
         candidate = name + suffix
-        if candidate in rules.stop_names or candidate.endswith(rules.stop_endings):
+        if candidate in rules.stop_names or candidate.endswith(stop_endings):
             continue
-        if text.startswith(rules.product_after, q):
-            continue  # 稻香村月饼
         start = p - len(name)
         level = rules.suffixes[suffix]
         parent = None
         for cand in (prev, before):
             if cand is not None and cand.end == start and cand.level < level:
                 parent = cand
-        out.append(Place(start, q, candidate, level, "suffix", suffix, (), parent))
+        prev = Place(start, q, candidate, level, "suffix", suffix, (), parent)
+        out.append(prev)
     return out
 
 
