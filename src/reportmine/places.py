@@ -25,6 +25,7 @@ last.  Only short stretches before a suffix word go through jieba.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -45,6 +46,7 @@ _GAZ_CHARS = regex.compile(r"[省市区县旗州盟]")
 _HAN = regex.compile(r"\p{Han}")
 # read backwards: the Chinese characters that end where a match is asked to end
 _HAN_BEFORE = regex.compile(r"(?r)\p{Han}+")
+_SENTENCE_END = re.compile("[" + re.escape(SENTENCE_END) + "]")
 _LABEL = regex.compile(r"[^\s:：]{1,8}\s*[:：]")
 _NUMERALS = set("〇零一二三四五六七八九十百千万两0123456789")
 # one-character words that end a name even next to the suffix
@@ -575,6 +577,7 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
     cue_starts = [c.start for c in cues]
     regions: list[Region] = []
     stack: list[tuple[int, Where | None, str]] = []
+    title = title.strip()
     pos = 0
     for line in text.split("\n"):
         lo, hi = pos, pos + len(line)
@@ -582,10 +585,18 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
         s = line.strip()
         if not s:
             continue
-        rank = next((i + 1 for i, mk in enumerate(rules.markers) if mk.match(s)), None)
         k = bisect.bisect_left(mention_starts, lo)
-        heading = (len(s) <= rules.heading_chars and not any(c in s for c in SENTENCE_END)
-                   and not (k < len(mention_starts) and mention_starts[k] < hi) and s != title.strip())
+        heading = (len(s) <= rules.heading_chars and _SENTENCE_END.search(s) is None
+                   and not (k < len(mention_starts) and mention_starts[k] < hi) and s != title)
+        # ranks rise along the stack: a paragraph that is no heading closes
+        # nothing unless a numbered heading is open, whatever its number
+        if not heading and not (stack and stack[-1][0]):
+            continue
+        rank = None
+        for n, mk in enumerate(rules.markers, 1):
+            if mk.match(s):
+                rank = n
+                break
         if heading and rank is None and _LABEL.match(s):
             heading = False  # a metadata line (信息来源:常山县政府), not a heading
         if rank is None and not heading:
@@ -613,21 +624,27 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
 
 # -- putting it together -------------------------------------------------------
 
-def _pick(starts, items, lo: int, hi: int, pos: int, after, key):
-    """The best item starting in [lo, hi): highest key, nearest before `pos`,
-    else nearest after it among those `after(item)` allows."""
+def _pick(starts, lo: int, hi: int, pos: int, levels=None, after_ok=None) -> int | None:
+    """The index of the best item starting in [lo, hi): highest level (if
+    `levels` are given), nearest before `pos`, else nearest after it among
+    those `after_ok` allows (all if None)."""
     i = bisect.bisect_left(starts, lo)
-    j = bisect.bisect_left(starts, hi)
-    best = None
+    j = bisect.bisect_left(starts, hi, i)
+    if i == j:
+        return None  # the usual case: nothing in the clause
+    if levels is None:
+        b = bisect.bisect_left(starts, pos, i, j) - 1
+        return b if b >= i else i
+    best, best_rank = None, None
     for k in range(i, j):
-        it = items[k]
-        before = starts[k] < pos
-        if not before and not after(it):
+        s = starts[k]
+        before = s < pos
+        if not before and after_ok is not None and not after_ok[k]:
             continue
-        rank = (key(it), before, starts[k] if before else -starts[k])
-        if best is None or rank > best[0]:
-            best = (rank, it)
-    return best[1] if best else None
+        rank = (levels[k], before, s if before else -s)
+        if best is None or rank > best_rank:
+            best, best_rank = k, rank
+    return best
 
 
 def locate_all(text: str, title: str, date: str, lex: Lexicon,
@@ -646,7 +663,6 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
     title_cues = find_periods(title, lex) if title else []
     years = context_years(text, cues, title_cues)
     periods = [resolve_period(c, date, y) for c, y in zip(cues, years)]
-    idx = list(range(len(cues)))
     regions = heading_regions(text, title, lex, sorted(s for s, *_ in spans), dp, cues, periods)
     region_starts = [r.start for r in regions]
     # a title with one time word gives the whole document its period
@@ -663,36 +679,25 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
             leads[line] = k if ok else None
         return leads[line]
 
-    where_idx = list(range(len(dp.places)))
-
-    def level(i: int) -> int:
-        return dp.wheres[i].level
-
-    def always(_i: int) -> bool:
-        return True
-
-    def never(_i: int) -> bool:
-        return False
-
-    def flat(_i: int) -> int:
-        return 0
+    levels = [w.level for w in dp.wheres]
+    # 全县 counts only before the number (全县3家; not 两项工作均在全县率先完成)
+    after_ok = [p.kind != "scope" for p in dp.places]
 
     out = []
     for start, end, s_lo, s_hi in spans:
         lo, hi = clause_bounds(text, start, end)
         # place: clause (either side), sentence (before), heading, document
-        # 全县 counts only before the number (全县3家; not 两项工作均在全县率先完成)
-        k = _pick(dp.starts, where_idx, lo, hi, start, lambda i: dp.places[i].kind != "scope", level)
+        k = _pick(dp.starts, lo, hi, start, levels, after_ok)
         if k is None:
-            k = _pick(dp.starts, where_idx, s_lo, start, start, never, level)
+            k = _pick(dp.starts, s_lo, start, start, levels)
         r = bisect.bisect_right(region_starts, start) - 1
         region = regions[r] if r >= 0 else None
         where = dp.wheres[k] if k is not None else (region.where if region and region.where else dp.document)
         # period: clause (either side), sentence (before), the paragraph's
         # opening clause, heading, title
-        c = _pick(cue_starts, idx, lo, hi, start, always, flat)
+        c = _pick(cue_starts, lo, hi, start)
         if c is None:
-            c = _pick(cue_starts, idx, s_lo, start, start, never, flat)
+            c = _pick(cue_starts, s_lo, start, start)
         if c is None:
             c = lead_of(text.rfind("\n", 0, start) + 1)
             if c is not None and cues[c].start >= start:
