@@ -71,6 +71,7 @@ class PeriodCue:
 class PeriodRules:
     pattern: object
     candidates: object
+    group_names: tuple            # the pattern's group names, in the order of m.groups()
     relative: dict
     context: frozenset
     halves: dict
@@ -157,14 +158,17 @@ def period_rules(lex: Lexicon) -> PeriodRules:
             + rf"{g('since')}以来|至今)?"
         )
 
+    pattern = regex.compile(build(True, r"\d"))
     return PeriodRules(
-        pattern=regex.compile(build(True, r"\d")),
+        pattern=pattern,
         # the same pattern for the stdlib engine, which scans a text about
         # twice as fast; it only tells where a cue may start, `pattern` reads
         # the cue there.  It must match wherever `pattern` does: its \s takes
         # a few more characters than regex's, its \d a few less (so (?!\d)
         # holds at least as often), and _ANY_DIGIT all of regex's digits
         candidates=re.compile(build(False, _ANY_DIGIT)),
+        # (a name used twice is one group in regex)
+        group_names=tuple(sorted(pattern.groupindex, key=pattern.groupindex.get)),
         relative=dict(rel), context=frozenset(context), halves=dict(halves), plans={k: tuple(v) for k, v in plans.items()},
         now=frozenset(now),
         comparison_before=_words(table, "comparison_before", "period"),
@@ -201,7 +205,7 @@ def _tidy(s: str) -> str:
 
 def _cue(m, rules: PeriodRules, text: str) -> PeriodCue | None:
     """The cue of one regex match, or None when it is no period."""
-    g = m.groupdict()
+    g = dict(zip(rules.group_names, m.groups()))  # m.groupdict(), at half the cost
     start, end = m.start(), m.end()
     year = cn_int(g["y"]) if g.get("y") else None
     if year is not None and not 1900 <= year <= 2099:
