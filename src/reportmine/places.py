@@ -624,19 +624,11 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
 
 # -- putting it together -------------------------------------------------------
 
-def _pick(starts, lo: int, hi: int, pos: int, levels=None, after_ok=None) -> int | None:
-    """The index of the best item starting in [lo, hi): highest level (if
-    `levels` are given), nearest before `pos`, else nearest after it among
-    those `after_ok` allows (all if None)."""
-    i = bisect.bisect_left(starts, lo)
-    j = bisect.bisect_left(starts, hi, i)
-    if i == j:
-        return None  # the usual case: nothing in the clause
-    if levels is None:
-        b = bisect.bisect_left(starts, pos, i, j) - 1
-        return b if b >= i else i
+def _pick(starts, lo: int, hi: int, pos: int, levels, after_ok=None) -> int | None:
+    """The index of the best item starting in [lo, hi): highest level, nearest
+    before `pos`, else nearest after it among those `after_ok` allows (all if None)."""
     best, best_rank = None, None
-    for k in range(i, j):
+    for k in range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)):
         s = starts[k]
         before = s < pos
         if not before and after_ok is not None and not after_ok[k]:
@@ -683,22 +675,32 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
     # 全县 counts only before the number (全县3家; not 两项工作均在全县率先完成)
     after_ok = [p.kind != "scope" for p in dp.places]
 
+    starts = dp.starts
     out = []
     for start, end, s_lo, s_hi in spans:
         lo, hi = clause_bounds(text, start, end)
-        # place: clause (either side), sentence (before), heading, document
-        k = _pick(dp.starts, lo, hi, start, levels, after_ok)
-        if k is None:
-            k = _pick(dp.starts, s_lo, start, start, levels)
+        # place: clause (either side), sentence (before), heading, document.
+        # b is the last place before the number: most clauses and sentences
+        # hold none, and then neither needs a look
+        b = bisect.bisect_left(starts, start) - 1
+        k = None
+        if (b >= 0 and starts[b] >= lo) or (b + 1 < len(starts) and starts[b + 1] < hi):
+            k = _pick(starts, lo, hi, start, levels, after_ok)
+        if k is None and b >= 0 and starts[b] >= s_lo:
+            k = _pick(starts, s_lo, start, start, levels)
         r = bisect.bisect_right(region_starts, start) - 1
         region = regions[r] if r >= 0 else None
         where = dp.wheres[k] if k is not None else (region.where if region and region.where else dp.document)
-        # period: clause (either side), sentence (before), the paragraph's
-        # opening clause, heading, title
-        c = _pick(cue_starts, lo, hi, start)
-        if c is None:
-            c = _pick(cue_starts, s_lo, start, start)
-        if c is None:
+        # period: clause (nearest before, else nearest after), sentence
+        # (before), the paragraph's opening clause, heading, title
+        b = bisect.bisect_left(cue_starts, start) - 1
+        if b >= 0 and cue_starts[b] >= lo:
+            c = b
+        elif b + 1 < len(cues) and cue_starts[b + 1] < hi:
+            c = b + 1
+        elif b >= 0 and cue_starts[b] >= s_lo:
+            c = b
+        else:
             c = lead_of(text.rfind("\n", 0, start) + 1)
             if c is not None and cues[c].start >= start:
                 c = None
