@@ -25,6 +25,7 @@ class Gazetteer:
     short: dict          # code of a province or city -> its short name (浙江, 衢州)
     longest: int         # characters of the longest name
     lengths: dict        # last two characters -> lengths of the names ending so, longest first
+    paths: dict          # code -> its path, "/".join(chain(gz, code)): every place asks for one
 
     def __contains__(self, name: str) -> bool:
         return name in self.codes
@@ -100,4 +101,5 @@ def load_gazetteer(skip: tuple[str, ...] = (), short_suffixes: tuple[str, ...] =
         short=short,
         longest=max(map(len, codes)) if codes else 0,
         lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
+        paths={c: "/".join(names[u] for u in (*parent_codes(c), c) if u in names) for c in names},
     )

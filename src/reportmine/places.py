@@ -32,7 +32,7 @@ from functools import lru_cache
 
 import regex
 
-from .gazetteer import CITY, COUNTY, PROVINCE, Gazetteer, chain, code_level, load_gazetteer
+from .gazetteer import CITY, COUNTY, PROVINCE, Gazetteer, code_level, load_gazetteer
 from .lexicon import Lexicon, LexiconError, alternation as _alt
 from .periods import PeriodCue, context_years, find_periods, period_rules, resolve_period
 from .segment import clause_bounds, tagged, tokenizer
@@ -495,12 +495,12 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
     def path_of(p: Place) -> str:
         if p.kind == "gazetteer":
             code = _pick_code(text, p, rules, county)
-            return "/".join(chain(gz, code)) if code else ""
+            return gz.paths[code] if code else ""
         up = ""
         if p.parent is not None:
             up = path_of(p.parent)
         elif county:
-            up = "/".join(chain(gz, county))
+            up = gz.paths[county]
             if p.level == VILLAGE and doc is not None and doc.level == TOWN and doc.name != p.name:
                 up += "/" + doc.name
         return f"{up}/{p.name}" if up else ""
@@ -522,7 +522,7 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
             code = codes[PROVINCE]        # 全市 in a district of 北京市
         if code not in gz.names:
             return None
-        return Where(gz.names[code], code_level(code), "/".join(chain(gz, code)))
+        return Where(gz.names[code], code_level(code), gz.paths[code])
 
     wheres = []
     last: dict[str, Where] = {}
