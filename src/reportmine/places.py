@@ -42,7 +42,7 @@ LEVELS = {"country": COUNTRY, "province": PROVINCE, "city": CITY, "county": COUN
           "zone": ZONE, "town": TOWN, "village": VILLAGE}
 COUNTRY_NAME = "中国"
 SENTENCE_END = "。！？!?；;"
-_GAZ_CHARS = regex.compile(r"[省市区县旗州盟]")
+_GAZ_CHARS = re.compile(r"[省市区县旗州盟]")
 _HAN = regex.compile(r"\p{Han}")
 # read backwards: the Chinese characters that end where a match is asked to end
 _HAN_BEFORE = regex.compile(r"(?r)\p{Han}+")
@@ -165,7 +165,8 @@ def place_rules(lex: Lexicon) -> PlaceRules:
     short = _list(gaz, "short_suffixes", "gazetteer")
     return PlaceRules(
         suffixes={k: LEVELS[v] for k, v in suffixes.items()},
-        suffix_re=regex.compile(_alt(suffixes)),
+        # lists of words: the stdlib engine scans for them faster than regex
+        suffix_re=re.compile(_alt(suffixes)),
         min_chars=_int(name, "min_chars", "name", 2),
         max_chars=_int(name, "max_chars", "name", 4),
         window=_int(name, "window", "name", 8),
@@ -178,8 +179,8 @@ def place_rules(lex: Lexicon) -> PlaceRules:
         product_after=_list(stop, "product_after", "stop"),
         person_titles=frozenset(_list(stop, "person_titles", "stop")),
         scope={k: LEVELS[v] for k, v in scope.items()},
-        scope_re=regex.compile(_alt(scope)) if scope else None,
-        anaphora_re=(regex.compile(f"(?:{_alt(prefixes)})(?P<s>{_alt(list(suffixes) + ['区', '县', '市'])})")
+        scope_re=re.compile(_alt(scope)) if scope else None,
+        anaphora_re=(re.compile(f"(?:{_alt(prefixes)})(?P<s>{_alt(list(suffixes) + ['区', '县', '市'])})")
                      if prefixes else None),
         gazetteer=load_gazetteer(_list(gaz, "skip", "gazetteer"), short or ("省", "市")),
         gaz_not_before=_list(gaz, "not_before", "gazetteer"),
@@ -303,8 +304,13 @@ def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place])
             continue  # 村民, 乡村
         if text.startswith(product_after, q):
             continue  # 稻香村月饼
-        # the Chinese characters right before the suffix, at most `window`
-        run = han_before(text, max(0, p - window), p)
+        # a name is the end of the Chinese run before the suffix, at least
+        # min_chars long: when those last characters and the suffix end like
+        # a stop word (新农村, 美丽乡村) every name would be one, and a shorter
+        # run has none; neither needs jieba
+        if (text[p - min_chars:p] + suffix).endswith(stop_endings):
+            continue
+        run = han_before(text, max(0, p - window), p)  # at most `window` characters
         if run is None:
             continue
         lo = run.start()
@@ -312,10 +318,7 @@ def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place])
             lo = prev.end
         if before is not None and before.end > lo:
             lo = before.end
-        # a name is the end of the run, at least min_chars long: a shorter run
-        # has none, and when its last characters and the suffix end like a
-        # stop word (新农村, 美丽乡村) every name would be one; neither needs jieba
-        if p - lo < shortest or (text[p - min_chars:p] + suffix).endswith(stop_endings):
+        if p - lo < shortest:
             continue
         name = read_name(text[lo:p], lex, rules)
         if not name:
