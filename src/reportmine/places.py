@@ -95,6 +95,7 @@ class PlaceRules:
     not_before: dict
     stop_names: frozenset
     stop_endings: tuple
+    stop_endings_of: dict         # suffix -> the stop endings a word ending in it can have
     product_after: tuple
     person_titles: frozenset
     scope: dict
@@ -163,6 +164,7 @@ def place_rules(lex: Lexicon) -> PlaceRules:
     prefixes = _list(_table(data, "anaphora"), "prefixes", "anaphora")
     keys = _list(doc, "publisher_keys", "document") + _list(doc, "source_keys", "document")
     short = _list(gaz, "short_suffixes", "gazetteer")
+    endings = _list(stop, "endings", "stop")
     return PlaceRules(
         suffixes={k: LEVELS[v] for k, v in suffixes.items()},
         # lists of words: the stdlib engine scans for them faster than regex
@@ -175,7 +177,8 @@ def place_rules(lex: Lexicon) -> PlaceRules:
         break_tags=frozenset(_list(name, "break_tags", "name")),
         not_before={k: tuple(v) for k, v in nb.items()},
         stop_names=frozenset(_list(stop, "names", "stop")),
-        stop_endings=_list(stop, "endings", "stop"),
+        stop_endings=endings,
+        stop_endings_of={k: tuple(e for e in endings if e.endswith(k) or k.endswith(e)) for k in suffixes},
         product_after=_list(stop, "product_after", "stop"),
         person_titles=frozenset(_list(stop, "person_titles", "stop")),
         scope={k: LEVELS[v] for k, v in scope.items()},
@@ -290,24 +293,23 @@ def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place])
     gaz_starts = [p.start for p in gaz]
     window, min_chars = rules.window, rules.min_chars
     shortest = max(min_chars, 1)
-    not_before, product_after, stop_endings = rules.not_before, rules.product_after, rules.stop_endings
-    han_before = _HAN_BEFORE.match
+    not_before, stop_endings_of = rules.not_before, rules.stop_endings_of
+    han_before, last_before = _HAN_BEFORE.match, bisect.bisect_right
     prev = None
     for m in rules.suffix_re.finditer(text):
         p, q = m.span()
         suffix = m.group()
-        i = bisect.bisect_right(gaz_starts, p) - 1
+        i = last_before(gaz_starts, p) - 1
         before = gaz[i] if i >= 0 else None
         if before is not None and before.end > p:
             continue  # inside 镇江市, 乡宁县
         if suffix in not_before and text.startswith(not_before[suffix], p):
             continue  # 村民, 乡村
-        if text.startswith(product_after, q):
-            continue  # 稻香村月饼
         # a name is the end of the Chinese run before the suffix, at least
         # min_chars long: when those last characters and the suffix end like
         # a stop word (新农村, 美丽乡村) every name would be one, and a shorter
         # run has none; neither needs jieba
+        stop_endings = stop_endings_of[suffix]
         if (text[p - min_chars:p] + suffix).endswith(stop_endings):
             continue
         run = han_before(text, max(0, p - window), p)  # at most `window` characters
@@ -318,8 +320,8 @@ def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place])
             lo = prev.end
         if before is not None and before.end > lo:
             lo = before.end
-        if p - lo < shortest:
-            continue
+        if p - lo < shortest or text.startswith(rules.product_after, q):
+            continue  # too short; 稻香村月饼
         name = read_name(text[lo:p], lex, rules)
         if not name:
             continue
