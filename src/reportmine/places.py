@@ -463,12 +463,15 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
     pub, src = _meta_places(text, places, rules)
     in_title = [p for p in find_places(title, lex) if p.kind in ("gazetteer", "suffix")] if title else []
     counts = Counter(p.name for p in named)
+    first: dict[str, Place] = {}   # each name's first place (named is in text order)
+    for p in named:
+        first.setdefault(p.name, p)
     doc = _best(pub) or _best(in_title) or _best(src)
     if doc is None and counts:
-        name, n = max(counts.items(), key=lambda kv: (kv[1], -min(p.start for p in named if p.name == kv[0])))
+        name, n = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]].start))
         # the unit named most, or the only one named
         if n >= rules.min_count or len(counts) == 1:
-            doc = next(p for p in named if p.name == name)
+            doc = first[name]
 
     # the document's county: its own unit, the unit written right before it
     # (丰泽区城东街道) there or anywhere in the text, the metadata's or the
@@ -479,28 +482,37 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
         firsts += [p.parent for p in (doc, *(q for q in named if q.name == doc.name)) if p.parent is not None]
     firsts += pub + in_title + src
     ranked = Counter(p.name for p in named if p.kind == "gazetteer" and p.level == COUNTY)
-    firsts += [next(p for p in named if p.name == name) for name, _n in ranked.most_common()]
+    firsts += [first[name] for name, _n in ranked.most_common()]
     county = next((c for c in (_pick_code(text, p, rules) for p in firsts
                                if p.kind == "gazetteer" and p.level == COUNTY) if c), "")
     # what 全市 and 全省 hang on when no county is named: a city or province publishing
     anchor = county or (_pick_code(text, doc, rules) if doc is not None and doc.kind == "gazetteer" else "")
+
+    implausible: dict[tuple, bool] = {}  # by codes: the answer needs searches of the whole text
 
     def plausible(p: Place) -> bool:
         # a county-level name from another province whose province and city
         # the text never names is a phrase that reads like one (兴城市 in 强产业、兴城市)
         if p.kind != "gazetteer" or not county or p.level < COUNTY:
             return True
-        if any(c[:2] == county[:2] for c in p.codes):
-            return True
-        return any(gz.names.get(u, "\0") in text or gz.short.get(u, "\0") in text
-                   for c in p.codes for u in (c[:2] + "0000", c[:4] + "00"))
+        if p.codes not in implausible:
+            implausible[p.codes] = not (
+                any(c[:2] == county[:2] for c in p.codes)
+                or any(gz.names.get(u, "\0") in text or gz.short.get(u, "\0") in text
+                       for c in p.codes for u in (c[:2] + "0000", c[:4] + "00")))
+        return not implausible[p.codes]
 
     places = [p for p in places if plausible(p)]
+    gaz_paths: dict[tuple, str] = {}
 
     def path_of(p: Place) -> str:
         if p.kind == "gazetteer":
-            code = _pick_code(text, p, rules, county)
-            return gz.paths[code] if code else ""
+            # the code depends on the name's codes and the unit before it only
+            key = (p.codes, p.parent.codes if p.parent is not None else ())
+            if key not in gaz_paths:
+                code = _pick_code(text, p, rules, county)
+                gaz_paths[key] = gz.paths[code] if code else ""
+            return gaz_paths[key]
         up = ""
         if p.parent is not None:
             up = path_of(p.parent)
@@ -531,10 +543,14 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
 
     wheres = []
     last: dict[str, Where] = {}
+    same: dict[tuple, Where] = {}   # a name comes back many times, with the same path
     for p in places:
         w = None
         if p.kind in ("gazetteer", "suffix"):
-            w = Where(p.name, p.level, path_of(p))
+            key = (p.name, p.level, path_of(p))
+            w = same.get(key)
+            if w is None:
+                w = same[key] = Where(*key)
             last[p.suffix] = w
         elif p.kind == "scope":
             w = scope_where(p.level)
