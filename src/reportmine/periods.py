@@ -200,13 +200,15 @@ _RANGE_JOIN = regex.compile(r"(?<=\d|[一二三四五六七八九十])(?:-|—|�
 
 
 def _tidy(s: str) -> str:
+    if s.isalnum() and "至" not in s and "到" not in s:
+        return s.replace("份", "")  # no space and no range (2023年, 上半年): nothing for the regexes
     return _RANGE_JOIN.sub("-", _SPACES.sub("", s).replace("份", ""))
 
 
 def _cue(m, rules: PeriodRules, text: str) -> PeriodCue | None:
     """The cue of one regex match, or None when it is no period."""
     g = dict(zip(rules.group_names, m.groups()))  # m.groupdict(), at half the cost
-    start, end = m.start(), m.end()
+    start, end = m.span()
     year = cn_int(g["y"]) if g.get("y") else None
     if year is not None and not 1900 <= year <= 2099:
         return None
@@ -278,8 +280,7 @@ def _month_stands_alone(m, group: str, text: str, year, rel) -> bool:
 
 
 def _is_comparison(text: str, start: int, end: int, rules: PeriodRules) -> bool:
-    before = text[max(0, start - 4):start]
-    return (any(before.endswith(w) for w in rules.comparison_before)
+    return (text[max(0, start - 4):start].endswith(rules.comparison_before)
             or text.startswith(rules.comparison_after, end))
 
 
@@ -307,7 +308,7 @@ def find_periods(text: str, lex: Lexicon) -> list[PeriodCue]:
         if cue.kind in ("year", "half", "quarter", "yearend") and cue.year is None and cue.rel is not None \
                 and _is_comparison(text, m.start(), m.end(), rules):
             continue
-        if cue.year is not None and any(text.endswith(w, 0, m.start()) for w in rules.duration_before):
+        if cue.year is not None and text.endswith(rules.duration_before, 0, m.start()):
             continue
         out.append(cue)
     return out

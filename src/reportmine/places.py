@@ -599,6 +599,7 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
     regions: list[Region] = []
     stack: list[tuple[int, Where | None, str]] = []
     title = title.strip()
+    max_chars = rules.heading_chars
     pos = 0
     for line in text.split("\n"):
         lo, hi = pos, pos + len(line)
@@ -606,9 +607,10 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
         s = line.strip()
         if not s:
             continue
-        k = bisect.bisect_left(mention_starts, lo)
-        heading = (len(s) <= rules.heading_chars and _SENTENCE_END.search(s) is None
-                   and not (k < len(mention_starts) and mention_starts[k] < hi) and s != title)
+        heading = len(s) <= max_chars and s != title and _SENTENCE_END.search(s) is None
+        if heading:
+            k = bisect.bisect_left(mention_starts, lo)
+            heading = not (k < len(mention_starts) and mention_starts[k] < hi)
         # ranks rise along the stack: a paragraph that is no heading closes
         # nothing unless a numbered heading is open, whatever its number
         if not heading and not (stack and stack[-1][0]):
@@ -696,28 +698,30 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
     # 全县 counts only before the number (全县3家; not 两项工作均在全县率先完成)
     after_ok = [p.kind != "scope" for p in dp.places]
 
-    starts = dp.starts
+    starts, wheres = dp.starts, dp.wheres
+    n_places, n_cues = len(starts), len(cues)
+    last_before = bisect.bisect_left
     out = []
     for start, end, s_lo, s_hi in spans:
         lo, hi = clause_bounds(text, start, end)
         # place: clause (either side), sentence (before), heading, document.
         # b is the last place before the number: most clauses and sentences
         # hold none, and then neither needs a look
-        b = bisect.bisect_left(starts, start) - 1
+        b = last_before(starts, start) - 1
         k = None
-        if (b >= 0 and starts[b] >= lo) or (b + 1 < len(starts) and starts[b + 1] < hi):
+        if (b >= 0 and starts[b] >= lo) or (b + 1 < n_places and starts[b + 1] < hi):
             k = _pick(starts, lo, hi, start, levels, after_ok)
         if k is None and b >= 0 and starts[b] >= s_lo:
             k = _pick(starts, s_lo, start, start, levels)
         r = bisect.bisect_right(region_starts, start) - 1
         region = regions[r] if r >= 0 else None
-        where = dp.wheres[k] if k is not None else (region.where if region and region.where else dp.document)
+        where = wheres[k] if k is not None else (region.where if region and region.where else dp.document)
         # period: clause (nearest before, else nearest after), sentence
         # (before), the paragraph's opening clause, heading, title
-        b = bisect.bisect_left(cue_starts, start) - 1
+        b = last_before(cue_starts, start) - 1
         if b >= 0 and cue_starts[b] >= lo:
             c = b
-        elif b + 1 < len(cues) and cue_starts[b + 1] < hi:
+        elif b + 1 < n_cues and cue_starts[b + 1] < hi:
             c = b + 1
         elif b >= 0 and cue_starts[b] >= s_lo:
             c = b
