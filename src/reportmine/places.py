@@ -203,12 +203,13 @@ def _gazetteer_places(text: str, rules: PlaceRules) -> list[Place]:
     """County-level units and above: the longest gazetteer name ending at each 省 市 区 县 ... ."""
     gz = rules.gazetteer
     out: list[Place] = []
+    lengths_of, not_before = gz.lengths, rules.gaz_not_before
     for m in _GAZ_CHARS.finditer(text):
         end = m.end()
         # only the lengths of names with these last two characters can match
         # (most 市 and 区 end no name at all: 城市, 社区)
-        lengths = gz.lengths.get(text[end - 2:end], ()) if end >= 2 else ()
-        if not lengths or text.startswith(rules.gaz_not_before, end - 1):
+        lengths = lengths_of.get(text[end - 2:end], ()) if end >= 2 else ()
+        if not lengths or text.startswith(not_before, end - 1):
             continue  # 义乌市场
         for n in lengths:
             if n > end:
@@ -226,8 +227,9 @@ def _gazetteer_places(text: str, rules: PlaceRules) -> list[Place]:
                 if out[-1].end - out[-1].start >= n:
                     break
                 out.pop()
-            parent = out[-1] if out and out[-1].end == start and out[-1].level < code_level(codes[0]) else None
-            out.append(Place(start, end, name, code_level(codes[0]), "gazetteer", name[-1], codes, parent))
+            level = code_level(codes[0])
+            parent = out[-1] if out and out[-1].end == start and out[-1].level < level else None
+            out.append(Place(start, end, name, level, "gazetteer", name[-1], codes, parent))
             break
     return out
 
@@ -628,13 +630,11 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
         before = list(stack)
         stack = [e for e in stack if e[0] < r]
         if heading:
-            i = bisect.bisect_left(dp.starts, lo)
-            here = []
-            while i < len(dp.places) and dp.places[i].start < hi:
-                here.append((dp.places[i], dp.wheres[i]))
-                i += 1
-            best = _best(p for p, _ in here)
-            where = next(w for p, w in here if p is best) if best is not None else None
+            # the line's most specific place (the first among equals)
+            where, level = None, -1
+            for i in range(bisect.bisect_left(dp.starts, lo), bisect.bisect_left(dp.starts, hi)):
+                if dp.places[i].level > level:
+                    where, level = dp.wheres[i], dp.places[i].level
             j = bisect.bisect_left(cue_starts, lo)
             period = periods[j] if j < len(cues) and cues[j].start < hi else ""
             stack.append((r, where, period))
