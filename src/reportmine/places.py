@@ -42,6 +42,7 @@ LEVELS = {"country": COUNTRY, "province": PROVINCE, "city": CITY, "county": COUN
           "zone": ZONE, "town": TOWN, "village": VILLAGE}
 COUNTRY_NAME = "中国"
 SENTENCE_END = "。！？!?；;"
+CLAUSE_LIMIT = 60                 # characters a clause reaches at most on either side of a number
 _GAZ_CHARS = re.compile(r"[省市区县旗州盟]")
 _HAN = regex.compile(r"\p{Han}")
 # read backwards: the Chinese characters that end where a match is asked to end
@@ -703,11 +704,16 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
     last_before = bisect.bisect_left
     out = []
     for start, end, s_lo, s_hi in spans:
-        lo, hi = clause_bounds(text, start, end)
-        # place: clause (either side), sentence (before), heading, document.
-        # b is the last place before the number: most clauses and sentences
-        # hold none, and then neither needs a look
+        # b is the last place before the number, a the last time word: most
+        # clauses and sentences hold neither, and then they need no look
         b = last_before(starts, start) - 1
+        a = last_before(cue_starts, start) - 1
+        if ((b >= 0 and starts[b] >= start - CLAUSE_LIMIT) or (b + 1 < n_places and starts[b + 1] < end + CLAUSE_LIMIT)
+                or (a >= 0 and cue_starts[a] >= start - CLAUSE_LIMIT) or (a + 1 < n_cues and cue_starts[a + 1] < end + CLAUSE_LIMIT)):
+            lo, hi = clause_bounds(text, start, end, CLAUSE_LIMIT)
+        else:
+            lo, hi = start, end  # nothing within a clause's reach: bounds that hold nothing do
+        # place: clause (either side), sentence (before), heading, document
         k = None
         if (b >= 0 and starts[b] >= lo) or (b + 1 < n_places and starts[b + 1] < hi):
             k = _pick(starts, lo, hi, start, levels, after_ok)
@@ -718,13 +724,12 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
         where = wheres[k] if k is not None else (region.where if region and region.where else dp.document)
         # period: clause (nearest before, else nearest after), sentence
         # (before), the paragraph's opening clause, heading, title
-        b = last_before(cue_starts, start) - 1
-        if b >= 0 and cue_starts[b] >= lo:
-            c = b
-        elif b + 1 < n_cues and cue_starts[b + 1] < hi:
-            c = b + 1
-        elif b >= 0 and cue_starts[b] >= s_lo:
-            c = b
+        if a >= 0 and cue_starts[a] >= lo:
+            c = a
+        elif a + 1 < n_cues and cue_starts[a + 1] < hi:
+            c = a + 1
+        elif a >= 0 and cue_starts[a] >= s_lo:
+            c = a
         else:
             c = lead_of(text.rfind("\n", 0, start) + 1)
             if c is not None and cues[c].start >= start:
