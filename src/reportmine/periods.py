@@ -167,8 +167,7 @@ def period_rules(lex: Lexicon) -> PeriodRules:
         # a few more characters than regex's, its \d a few less (so (?!\d)
         # holds at least as often), and _ANY_DIGIT all of regex's digits
         candidates=re.compile(build(False, _ANY_DIGIT)),
-        # (a name used twice is one group in regex)
-        group_names=tuple(sorted(pattern.groupindex, key=pattern.groupindex.get)),
+        group_names=_group_names(pattern),
         relative=dict(rel), context=frozenset(context), halves=dict(halves), plans={k: tuple(v) for k, v in plans.items()},
         now=frozenset(now),
         comparison_before=_words(table, "comparison_before", "period"),
@@ -176,6 +175,15 @@ def period_rules(lex: Lexicon) -> PeriodRules:
         duration_before=_words(table, "duration_before", "period"),
         lead_prefixes=_words(table, "lead_prefixes", "period"),
     )
+
+
+def _group_names(pattern) -> tuple:
+    """The name of each group, in the order of m.groups() (None for a group
+    without one); a name used twice is one group in regex."""
+    names = [None] * pattern.groups
+    for name, i in pattern.groupindex.items():
+        names[i - 1] = name
+    return tuple(names)
 
 
 def cn_int(s: str) -> int:
@@ -284,16 +292,9 @@ def _is_comparison(text: str, start: int, end: int, rules: PeriodRules) -> bool:
             or text.startswith(rules.comparison_after, end))
 
 
-def find_periods(text: str, lex: Lexicon) -> list[PeriodCue]:
-    """Every time expression of `text` that can be a reporting period, in order.
-
-    >>> [c.found for c in find_periods("今年以来,较去年同期增长5%,三年任务", load_lexicon())]
-    ['今年']
-    """
-    rules = period_rules(lex)
-    out = []
-    # the cues of rules.pattern.finditer(text), but the regex module reads
-    # only where the faster stdlib scan finds a candidate
+def _matches(text: str, rules: PeriodRules):
+    """The matches of rules.pattern.finditer(text), but the regex module reads
+    only where the faster stdlib scan finds a candidate."""
     find, read = rules.candidates.search, rules.pattern.match
     pos = 0
     while (hit := find(text, pos)) is not None:
@@ -302,6 +303,18 @@ def find_periods(text: str, lex: Lexicon) -> list[PeriodCue]:
             pos = hit.start() + 1
             continue
         pos = m.end()
+        yield m
+
+
+def find_periods(text: str, lex: Lexicon) -> list[PeriodCue]:
+    """Every time expression of `text` that can be a reporting period, in order.
+
+    >>> [c.found for c in find_periods("今年以来,较去年同期增长5%,三年任务", load_lexicon())]
+    ['今年']
+    """
+    rules = period_rules(lex)
+    out = []
+    for m in _matches(text, rules):
         cue = _cue(m, rules, text)
         if cue is None:
             continue
