@@ -143,7 +143,8 @@ def test_any_text_gives_cues_inside_it_and_resolves(text, date):
 TRICKY = "\x1c\x1f \u3000\n" + "".join(map(chr, range(0x10D40, 0x10D4A)))
 
 
-@pytest.mark.parametrize("text", ["2023\x1c年完成", "20\U00010d42\U00010d43年,1-\x1f5月", "截至\x1e10月底", "\U00010d401\U00010d41月"])
+@pytest.mark.parametrize("text", ["2023\x1c年完成", "20\U00010d42\U00010d43年,1-\x1f5月", "截至\x1e10月底", "\U00010d401\U00010d41月",
+                                  "1\n-\n5月份", "1\u3000至3月", "截至\n2023年", "十四五", "年末"])
 def test_the_stdlib_scan_finds_every_cue_regex_finds(text):
     rules = period_rules(LEX)
     assert [m.span() for m in _matches(text, rules)] == [m.span() for m in rules.pattern.finditer(text)]
