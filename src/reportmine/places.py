@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from operator import attrgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -49,6 +50,7 @@ _HAN = regex.compile(r"\p{Han}")
 _HAN_BEFORE = regex.compile(r"(?r)\p{Han}+")
 _SENTENCE_END = re.compile("[" + re.escape(SENTENCE_END) + "]")
 _LABEL = regex.compile(r"[^\s:：]{1,8}\s*[:：]")
+_START = attrgetter("start")
 _NUMERALS = set("〇零一二三四五六七八九十百千万两0123456789")
 # one-character words that end a name even next to the suffix
 _SHORT_BREAK_TAGS = frozenset("p c u uj ul uz ud ug uv r q x w y e o".split())
@@ -376,8 +378,8 @@ def find_places(text: str, lex: Lexicon) -> list[Place]:
     """
     rules = place_rules(lex)
     gaz = _gazetteer_places(text, rules)
-    named = sorted(gaz + _suffix_places(text, lex, rules, gaz), key=lambda p: p.start)
-    return sorted(named + _pointer_places(text, rules, named), key=lambda p: p.start)
+    named = sorted(gaz + _suffix_places(text, lex, rules, gaz), key=_START)
+    return sorted(named + _pointer_places(text, rules, named), key=_START)
 
 
 # -- the document's own unit and the paths -----------------------------------
@@ -491,21 +493,19 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
     # what 全市 and 全省 hang on when no county is named: a city or province publishing
     anchor = county or (_pick_code(text, doc, rules) if doc is not None and doc.kind == "gazetteer" else "")
 
-    implausible: dict[tuple, bool] = {}  # by codes: the answer needs searches of the whole text
+    plausible: dict[tuple, bool] = {}  # by codes: the answer needs searches of the whole text
 
-    def plausible(p: Place) -> bool:
+    def is_plausible(codes: tuple) -> bool:
         # a county-level name from another province whose province and city
         # the text never names is a phrase that reads like one (兴城市 in 强产业、兴城市)
-        if p.kind != "gazetteer" or not county or p.level < COUNTY:
-            return True
-        if p.codes not in implausible:
-            implausible[p.codes] = not (
-                any(c[:2] == county[:2] for c in p.codes)
-                or any(gz.names.get(u, "\0") in text or gz.short.get(u, "\0") in text
-                       for c in p.codes for u in (c[:2] + "0000", c[:4] + "00")))
-        return not implausible[p.codes]
+        if codes not in plausible:
+            plausible[codes] = (any(c[:2] == county[:2] for c in codes)
+                                or any(gz.names.get(u, "\0") in text or gz.short.get(u, "\0") in text
+                                       for c in codes for u in (c[:2] + "0000", c[:4] + "00")))
+        return plausible[codes]
 
-    places = [p for p in places if plausible(p)]
+    if county:
+        places = [p for p in places if p.kind != "gazetteer" or p.level < COUNTY or is_plausible(p.codes)]
     gaz_paths: dict[tuple, str] = {}
 
     def path_of(p: Place) -> str:
