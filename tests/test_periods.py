@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from reportmine.lexicon import Lexicon, LexiconError, load_lexicon
-from reportmine.periods import cn_int, context_years, find_periods, period_rules, resolve_period
+from reportmine.periods import _matches, cn_int, context_years, find_periods, period_rules, resolve_period
 
 LEX = load_lexicon()
 DATE = "2023-07-10"
@@ -136,3 +136,22 @@ def test_any_text_gives_cues_inside_it_and_resolves(text, date):
         assert 0 <= c.start < c.end <= len(text) and c.start >= last
         last = c.end
         assert resolve_period(c, date)
+
+
+# Characters where the stdlib and regex disagree: \x1c-\x1f are \s only for
+# the stdlib, U+10D40.. (Garay) digits are \d only for regex.
+TRICKY = "\x1c\x1f \u3000\n" + "".join(map(chr, range(0x10D40, 0x10D4A)))
+
+
+@pytest.mark.parametrize("text", ["2023\x1c年完成", "20\U00010d42\U00010d43年,1-\x1f5月", "截至\x1e10月底", "\U00010d401\U00010d41月",
+                                  "1\n-\n5月份", "1\u3000至3月", "截至\n2023年", "十四五", "年末"])
+def test_the_stdlib_scan_finds_every_cue_regex_finds(text):
+    rules = period_rules(LEX)
+    assert [m.span() for m in _matches(text, rules)] == [m.span() for m in rules.pattern.finditer(text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789-~至到年月日号底末今去上下半季度第前个截止目期间十二五以来一二三四〇份,." + TRICKY, max_size=40))
+def test_the_stdlib_scan_matches_regex_anywhere(text):
+    rules = period_rules(LEX)
+    assert [m.span() for m in _matches(text, rules)] == [m.span() for m in rules.pattern.finditer(text)]

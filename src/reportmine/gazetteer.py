@@ -24,6 +24,8 @@ class Gazetteer:
     codes: dict          # name -> tuple of codes (one name, several provinces: 朝阳区)
     short: dict          # code of a province or city -> its short name (浙江, 衢州)
     longest: int         # characters of the longest name
+    lengths: dict        # last two characters -> lengths of the names ending so, longest first
+    paths: dict          # code -> its path, "/".join(chain(gz, code)): every place asks for one
 
     def __contains__(self, name: str) -> bool:
         return name in self.codes
@@ -89,9 +91,15 @@ def load_gazetteer(skip: tuple[str, ...] = (), short_suffixes: tuple[str, ...] =
             continue
         codes.setdefault(name, []).append(code)
     short = {c: short_name(n, short_suffixes) for c, n in names.items() if code_level(c) < COUNTY}
+    lengths: dict[str, set[int]] = {}
+    for name in codes:
+        if len(name) >= 2:
+            lengths.setdefault(name[-2:], set()).add(len(name))
     return Gazetteer(
         names=names,
         codes={n: tuple(cs) for n, cs in codes.items()},
         short=short,
         longest=max(map(len, codes)) if codes else 0,
+        lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
+        paths={c: "/".join(names[u] for u in (*parent_codes(c), c) if u in names) for c in names},
     )

@@ -17,6 +17,7 @@ lexicons/places.toml [period] are read.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,8 +27,20 @@ from .lexicon import Lexicon, LexiconError, alternation as _alt
 
 _CN = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
-_DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
-_YEAR = r"(?:(?<![\d.])(?:19|20)\d{2}(?!\d)|[〇零一二三四五六七八九]{4})"
+# regex's \d also takes the digits of Unicode versions newer than the stdlib
+# knows (all outside the Basic Multilingual Plane): the stdlib scan for where
+# a cue may start takes all of those too
+_ANY_DIGIT = r"[\d\U00010000-\U0010ffff]"
+
+
+def _day(digit: str = r"\d") -> str:
+    return rf"(?:3[01]|[12]{digit}|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+
+
+def _year(digit: str = r"\d") -> str:
+    return rf"(?:(?<![\d.])(?:19|20){digit}{{2}}(?!\d)|[〇零一二三四五六七八九]{{4}})"
+
+
 _JOIN = r"\s*(?:-|—|–|~|～|至|到)\s*"
 _HAN = regex.compile(r"\p{Han}")
 
@@ -57,6 +70,8 @@ class PeriodCue:
 @dataclass(frozen=True, eq=False)
 class PeriodRules:
     pattern: object
+    candidates: object
+    group_names: tuple            # the pattern's group names, in the order of m.groups()
     relative: dict
     context: frozenset
     halves: dict
@@ -100,40 +115,69 @@ def period_rules(lex: Lexicon) -> PeriodRules:
     month_end = _words(table, "month_end", "period")
     yend = _alt(list(year_end) + [w[1:] for w in year_end if len(w) > 1])
     mend = _alt([w[1:] for w in month_end if len(w) > 1] or ["底"])
-    def rest(with_end: bool) -> str:
-        # the part after an optional year: a half, a quarter, months, a day
-        return (
-            "(?:"
-            + (rf"(?P<half>{_alt(halves)})|" if halves else "")
-            + r"第?(?P<q>[一二三四1-4])季度|"
-            + r"前(?P<qq>[二三2-3])(?:个)?季度|"
-            + rf"(?P<m1>{_MONTH})月?份?{_JOIN}(?P<m2>{_MONTH})月份?|"
-            + rf"(?P<m>{_MONTH})月份?(?:(?P<d>{_DAY})[日号]|(?P<mend>{mend}))?"
-            + (rf"|(?P<yend>{yend})" if with_end else (rf"|(?P<yend>{_alt(year_end)})" if year_end else ""))
-            + ")"
-        )
-
-    year = rf"(?:(?P<y>{_YEAR})\s*年度?" + (rf"|(?P<rel>{_alt([*rel, *context])})" if rel or context else "") + ")"
-    # every branch reads at least one character, so the scan never stops on empty matches
-    core = (
-        (rf"(?P<plan>{_alt(plans)})(?:期间|时期)?|" if plans else "")
-        + (rf"(?P<now>{_alt(now)})|" if now else "")
-        + rf"(?P<y1>{_YEAR}){_JOIN}(?P<y2>{_YEAR})\s*年|"
-        + rf"{year}{rest(True)}?|"
-        + rest(False)
-    )
     # every cue starts with a digit, a numeral, 第/前 or the first character of
     # a lexicon word: checking that first keeps the scan fast
     firsts = set("0123456789〇零一二三四五六七八九十第前")
     firsts |= {w[0] for w in [*rel, *context, *halves, *plans, *now, *prefixes]}
-    pattern = (
-        "(?=[" + "".join(regex.escape(c) for c in sorted(firsts)) + "])"
-        + (rf"(?:(?P<asof>{_alt(prefixes)})\s*)?" if prefixes else "")
-        + f"(?:{core})"
-        + r"(?P<since>以来|至今)?"
-    )
+
+    def build(named: bool, digit: str) -> str:
+        """The pattern, or without group names (the stdlib allows no name
+        twice); `digit` stands for the digits of years and days."""
+        def g(name: str) -> str:
+            return f"(?P<{name}>" if named else "(?:"
+
+        day, year_digits = _day(digit), _year(digit)
+
+        def rest(with_end: bool) -> str:
+            # the part after an optional year: a half, a quarter, months, a day
+            return (
+                "(?:"
+                + (rf"{g('half')}{_alt(halves)})|" if halves else "")
+                + rf"第?{g('q')}[一二三四1-4])季度|"
+                + rf"前{g('qq')}[二三2-3])(?:个)?季度|"
+                + rf"{g('m1')}{_MONTH})月?份?{_JOIN}{g('m2')}{_MONTH})月份?|"
+                + rf"{g('m')}{_MONTH})月份?(?:{g('d')}{day})[日号]|{g('mend')}{mend}))?"
+                + (rf"|{g('yend')}{yend})" if with_end else (rf"|{g('yend')}{_alt(year_end)})" if year_end else ""))
+                + ")"
+            )
+
+        year = (rf"(?:{g('y')}{year_digits})\s*年度?"
+                + (rf"|{g('rel')}{_alt([*rel, *context])})" if rel or context else "") + ")")
+        # every branch reads at least one character, so the scan never stops on empty matches
+        core = (
+            (rf"{g('plan')}{_alt(plans)})(?:期间|时期)?|" if plans else "")
+            + (rf"{g('now')}{_alt(now)})|" if now else "")
+            + rf"{g('y1')}{year_digits}){_JOIN}{g('y2')}{year_digits})\s*年|"
+            + rf"{year}{rest(True)}?|"
+            + rest(False)
+        )
+        return (
+            (rf"(?:{g('asof')}{_alt(prefixes)})\s*)?" if prefixes else "")
+            + f"(?:{core})"
+            + rf"{g('since')}以来|至今)?"
+        )
+
+    first = "[" + "".join(regex.escape(c) for c in sorted(firsts)) + "]"
+    pattern = regex.compile(f"(?={first})" + build(True, r"\d"))
+    # The same pattern for the stdlib engine tells where a cue may start, and
+    # `pattern` reads the cue there.  It must match wherever `pattern` does:
+    # its \s takes a few more characters than regex's, its \d a few less (so
+    # (?!\d) holds at least as often), and _ANY_DIGIT all of regex's digits.
+    # It opens with a class, which the stdlib engine skips to in one step, and
+    # when no lexicon word stands alone in one character, every cue has two
+    # or more, the second written in the pattern (ranges of classes are of
+    # ASCII digits), a space or a digit: checking both characters before the
+    # whole pattern (tried in a lookbehind) more than halves the scan.
+    body = build(False, _ANY_DIGIT)
+    if all(len(w) >= 2 for w in [*rel, *context, *halves, *plans, *now, *year_end]):
+        second = "[" + "".join(re.escape(c) for c in sorted(set(body))) + r"\s" + _ANY_DIGIT[1:-1] + "]"
+        candidates = re.compile(f"{first}{second}(?<=(?={body}){first}{second})")
+    else:
+        candidates = re.compile(f"{first}(?<=(?={body}){first})")
     return PeriodRules(
-        pattern=regex.compile(pattern),
+        pattern=pattern,
+        candidates=candidates,
+        group_names=_group_names(pattern),
         relative=dict(rel), context=frozenset(context), halves=dict(halves), plans={k: tuple(v) for k, v in plans.items()},
         now=frozenset(now),
         comparison_before=_words(table, "comparison_before", "period"),
@@ -141,6 +185,15 @@ def period_rules(lex: Lexicon) -> PeriodRules:
         duration_before=_words(table, "duration_before", "period"),
         lead_prefixes=_words(table, "lead_prefixes", "period"),
     )
+
+
+def _group_names(pattern) -> tuple:
+    """The name of each group, in the order of m.groups() (None for a group
+    without one); a name used twice is one group in regex."""
+    names = [None] * pattern.groups
+    for name, i in pattern.groupindex.items():
+        names[i - 1] = name
+    return tuple(names)
 
 
 def cn_int(s: str) -> int:
@@ -165,13 +218,15 @@ _RANGE_JOIN = regex.compile(r"(?<=\d|[一二三四五六七八九十])(?:-|—|�
 
 
 def _tidy(s: str) -> str:
+    if s.isalnum() and "至" not in s and "到" not in s:
+        return s.replace("份", "")  # no space and no range (2023年, 上半年): nothing for the regexes
     return _RANGE_JOIN.sub("-", _SPACES.sub("", s).replace("份", ""))
 
 
 def _cue(m, rules: PeriodRules, text: str) -> PeriodCue | None:
     """The cue of one regex match, or None when it is no period."""
-    g = m.groupdict()
-    start, end = m.start(), m.end()
+    g = dict(zip(rules.group_names, m.groups()))  # m.groupdict(), at half the cost
+    start, end = m.span()
     year = cn_int(g["y"]) if g.get("y") else None
     if year is not None and not 1900 <= year <= 2099:
         return None
@@ -243,9 +298,22 @@ def _month_stands_alone(m, group: str, text: str, year, rel) -> bool:
 
 
 def _is_comparison(text: str, start: int, end: int, rules: PeriodRules) -> bool:
-    before = text[max(0, start - 4):start]
-    return (any(before.endswith(w) for w in rules.comparison_before)
+    return (text[max(0, start - 4):start].endswith(rules.comparison_before)
             or text.startswith(rules.comparison_after, end))
+
+
+def _matches(text: str, rules: PeriodRules):
+    """The matches of rules.pattern.finditer(text), but the regex module reads
+    only where the faster stdlib scan finds a candidate."""
+    find, read = rules.candidates.search, rules.pattern.match
+    pos = 0
+    while (hit := find(text, pos)) is not None:
+        m = read(text, hit.start())
+        if m is None or m.end() == m.start():
+            pos = hit.start() + 1
+            continue
+        pos = m.end()
+        yield m
 
 
 def find_periods(text: str, lex: Lexicon) -> list[PeriodCue]:
@@ -256,16 +324,14 @@ def find_periods(text: str, lex: Lexicon) -> list[PeriodCue]:
     """
     rules = period_rules(lex)
     out = []
-    for m in rules.pattern.finditer(text):
-        if m.end() == m.start():
-            continue
+    for m in _matches(text, rules):
         cue = _cue(m, rules, text)
         if cue is None:
             continue
         if cue.kind in ("year", "half", "quarter", "yearend") and cue.year is None and cue.rel is not None \
                 and _is_comparison(text, m.start(), m.end(), rules):
             continue
-        if cue.year is not None and any(text.endswith(w, 0, m.start()) for w in rules.duration_before):
+        if cue.year is not None and text.endswith(rules.duration_before, 0, m.start()):
             continue
         out.append(cue)
     return out

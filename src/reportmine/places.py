@@ -25,13 +25,15 @@ last.  Only short stretches before a suffix word go through jieba.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
+from operator import attrgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
 
-from .gazetteer import CITY, COUNTY, PROVINCE, Gazetteer, chain, code_level, load_gazetteer
+from .gazetteer import CITY, COUNTY, PROVINCE, Gazetteer, code_level, load_gazetteer
 from .lexicon import Lexicon, LexiconError, alternation as _alt
 from .periods import PeriodCue, context_years, find_periods, period_rules, resolve_period
 from .segment import clause_bounds, tagged, tokenizer
@@ -41,9 +43,14 @@ LEVELS = {"country": COUNTRY, "province": PROVINCE, "city": CITY, "county": COUN
           "zone": ZONE, "town": TOWN, "village": VILLAGE}
 COUNTRY_NAME = "中国"
 SENTENCE_END = "。！？!?；;"
-_GAZ_CHARS = regex.compile(r"[省市区县旗州盟]")
+CLAUSE_LIMIT = 60                 # characters a clause reaches at most on either side of a number
+_GAZ_CHARS = re.compile(r"[省市区县旗州盟]")
 _HAN = regex.compile(r"\p{Han}")
+# read backwards: the Chinese characters that end where a match is asked to end
+_HAN_BEFORE = regex.compile(r"(?r)\p{Han}+")
+_SENTENCE_END = re.compile("[" + re.escape(SENTENCE_END) + "]")
 _LABEL = regex.compile(r"[^\s:：]{1,8}\s*[:：]")
+_START = attrgetter("start")
 _NUMERALS = set("〇零一二三四五六七八九十百千万两0123456789")
 # one-character words that end a name even next to the suffix
 _SHORT_BREAK_TAGS = frozenset("p c u uj ul uz ud ug uv r q x w y e o".split())
@@ -91,6 +98,7 @@ class PlaceRules:
     not_before: dict
     stop_names: frozenset
     stop_endings: tuple
+    stop_endings_of: dict         # suffix -> the stop endings a word ending in it can have
     product_after: tuple
     person_titles: frozenset
     scope: dict
@@ -159,9 +167,11 @@ def place_rules(lex: Lexicon) -> PlaceRules:
     prefixes = _list(_table(data, "anaphora"), "prefixes", "anaphora")
     keys = _list(doc, "publisher_keys", "document") + _list(doc, "source_keys", "document")
     short = _list(gaz, "short_suffixes", "gazetteer")
+    endings = _list(stop, "endings", "stop")
     return PlaceRules(
         suffixes={k: LEVELS[v] for k, v in suffixes.items()},
-        suffix_re=regex.compile(_alt(suffixes)),
+        # lists of words: the stdlib engine scans for them faster than regex
+        suffix_re=re.compile(_alt(suffixes)),
         min_chars=_int(name, "min_chars", "name", 2),
         max_chars=_int(name, "max_chars", "name", 4),
         window=_int(name, "window", "name", 8),
@@ -170,12 +180,13 @@ def place_rules(lex: Lexicon) -> PlaceRules:
         break_tags=frozenset(_list(name, "break_tags", "name")),
         not_before={k: tuple(v) for k, v in nb.items()},
         stop_names=frozenset(_list(stop, "names", "stop")),
-        stop_endings=_list(stop, "endings", "stop"),
+        stop_endings=endings,
+        stop_endings_of={k: tuple(e for e in endings if e.endswith(k) or k.endswith(e)) for k in suffixes},
         product_after=_list(stop, "product_after", "stop"),
         person_titles=frozenset(_list(stop, "person_titles", "stop")),
         scope={k: LEVELS[v] for k, v in scope.items()},
-        scope_re=regex.compile(_alt(scope)) if scope else None,
-        anaphora_re=(regex.compile(f"(?:{_alt(prefixes)})(?P<s>{_alt(list(suffixes) + ['区', '县', '市'])})")
+        scope_re=re.compile(_alt(scope)) if scope else None,
+        anaphora_re=(re.compile(f"(?:{_alt(prefixes)})(?P<s>{_alt(list(suffixes) + ['区', '县', '市'])})")
                      if prefixes else None),
         gazetteer=load_gazetteer(_list(gaz, "skip", "gazetteer"), short or ("省", "市")),
         gaz_not_before=_list(gaz, "not_before", "gazetteer"),
@@ -195,11 +206,17 @@ def _gazetteer_places(text: str, rules: PlaceRules) -> list[Place]:
     """County-level units and above: the longest gazetteer name ending at each 省 市 区 县 ... ."""
     gz = rules.gazetteer
     out: list[Place] = []
+    lengths_of, not_before = gz.lengths, rules.gaz_not_before
     for m in _GAZ_CHARS.finditer(text):
         end = m.end()
-        if text.startswith(rules.gaz_not_before, end - 1):
+        # only the lengths of names with these last two characters can match
+        # (most 市 and 区 end no name at all: 城市, 社区)
+        lengths = lengths_of.get(text[end - 2:end], ()) if end >= 2 else ()
+        if not lengths or text.startswith(not_before, end - 1):
             continue  # 义乌市场
-        for n in range(min(gz.longest, end), 1, -1):
+        for n in lengths:
+            if n > end:
+                continue
             name = text[end - n:end]
             if name not in gz.codes:
                 continue
@@ -213,13 +230,13 @@ def _gazetteer_places(text: str, rules: PlaceRules) -> list[Place]:
                 if out[-1].end - out[-1].start >= n:
                     break
                 out.pop()
-            parent = out[-1] if out and out[-1].end == start and out[-1].level < code_level(codes[0]) else None
-            out.append(Place(start, end, name, code_level(codes[0]), "gazetteer", name[-1], codes, parent))
+            level = code_level(codes[0])
+            parent = out[-1] if out and out[-1].end == start and out[-1].level < level else None
+            out.append(Place(start, end, name, level, "gazetteer", name[-1], codes, parent))
             break
     return out
 
 
-@lru_cache(maxsize=4096)
 def _run_tokens(lex: Lexicon, run: str) -> tuple:
     """(word, tag, known) for the words of a short run; `known`: in jieba's dictionary."""
     tk, _ = tokenizer(lex)
@@ -230,6 +247,7 @@ def _all_numerals(word: str) -> bool:
     return all(c in _NUMERALS for c in word)
 
 
+@lru_cache(maxsize=4096)
 def read_name(run: str, lex: Lexicon, rules: PlaceRules) -> str:
     """The name at the end of `run` (the text right before a suffix word), or ''.
 
@@ -278,40 +296,51 @@ def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place])
     """Units below the county: a name before a suffix word (湖西村, 城东街道)."""
     out: list[Place] = []
     gaz_starts = [p.start for p in gaz]
+    window, min_chars = rules.window, rules.min_chars
+    shortest = max(min_chars, 1)
+    not_before, stop_endings_of = rules.not_before, rules.stop_endings_of
+    han_before, last_before = _HAN_BEFORE.match, bisect.bisect_right
+    prev = None
     for m in rules.suffix_re.finditer(text):
         p, q = m.span()
         suffix = m.group()
-        i = bisect.bisect_right(gaz_starts, p) - 1
+        i = last_before(gaz_starts, p) - 1
         before = gaz[i] if i >= 0 else None
         if before is not None and before.end > p:
             continue  # inside 镇江市, 乡宁县
-        if text.startswith(rules.not_before.get(suffix, ()), p):
+        if suffix in not_before and text.startswith(not_before[suffix], p):
             continue  # 村民, 乡村
-        lo = p
-        while lo > 0 and p - lo < rules.window and _HAN.match(text[lo - 1]):
-            lo -= 1
-        prev = out[-1] if out else None
+        # a name is the end of the Chinese run before the suffix, at least
+        # min_chars long: when those last characters and the suffix end like
+        # a stop word (新农村, 美丽乡村) every name would be one, and a shorter
+        # run has none; neither needs jieba
+        stop_endings = stop_endings_of[suffix]
+        if (text[p - min_chars:p] + suffix).endswith(stop_endings):
+            continue
+        run = han_before(text, max(0, p - window), p)  # at most `window` characters
+        if run is None:
+            continue
+        lo = run.start()
         if prev is not None and prev.end > lo:
             lo = prev.end
         if before is not None and before.end > lo:
             lo = before.end
-        if lo >= p:
-            continue
+        if p - lo < shortest or text.startswith(rules.product_after, q):
+            continue  # too short; 稻香村月饼
         name = read_name(text[lo:p], lex, rules)
         if not name:
             continue
         candidate = name + suffix
-        if candidate in rules.stop_names or candidate.endswith(rules.stop_endings):
+        if candidate in rules.stop_names or candidate.endswith(stop_endings):
             continue
-        if text.startswith(rules.product_after, q):
-            continue  # 稻香村月饼
         start = p - len(name)
         level = rules.suffixes[suffix]
         parent = None
         for cand in (prev, before):
             if cand is not None and cand.end == start and cand.level < level:
                 parent = cand
-        out.append(Place(start, q, candidate, level, "suffix", suffix, (), parent))
+        prev = Place(start, q, candidate, level, "suffix", suffix, (), parent)
+        out.append(prev)
     return out
 
 
@@ -349,8 +378,8 @@ def find_places(text: str, lex: Lexicon) -> list[Place]:
     """
     rules = place_rules(lex)
     gaz = _gazetteer_places(text, rules)
-    named = sorted(gaz + _suffix_places(text, lex, rules, gaz), key=lambda p: p.start)
-    return sorted(named + _pointer_places(text, rules, named), key=lambda p: p.start)
+    named = sorted(gaz + _suffix_places(text, lex, rules, gaz), key=_START)
+    return sorted(named + _pointer_places(text, rules, named), key=_START)
 
 
 # -- the document's own unit and the paths -----------------------------------
@@ -439,12 +468,15 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
     pub, src = _meta_places(text, places, rules)
     in_title = [p for p in find_places(title, lex) if p.kind in ("gazetteer", "suffix")] if title else []
     counts = Counter(p.name for p in named)
+    first: dict[str, Place] = {}   # each name's first place (named is in text order)
+    for p in named:
+        first.setdefault(p.name, p)
     doc = _best(pub) or _best(in_title) or _best(src)
     if doc is None and counts:
-        name, n = max(counts.items(), key=lambda kv: (kv[1], -min(p.start for p in named if p.name == kv[0])))
+        name, n = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]].start))
         # the unit named most, or the only one named
         if n >= rules.min_count or len(counts) == 1:
-            doc = next(p for p in named if p.name == name)
+            doc = first[name]
 
     # the document's county: its own unit, the unit written right before it
     # (丰泽区城东街道) there or anywhere in the text, the metadata's or the
@@ -455,33 +487,40 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
         firsts += [p.parent for p in (doc, *(q for q in named if q.name == doc.name)) if p.parent is not None]
     firsts += pub + in_title + src
     ranked = Counter(p.name for p in named if p.kind == "gazetteer" and p.level == COUNTY)
-    firsts += [next(p for p in named if p.name == name) for name, _n in ranked.most_common()]
+    firsts += [first[name] for name, _n in ranked.most_common()]
     county = next((c for c in (_pick_code(text, p, rules) for p in firsts
                                if p.kind == "gazetteer" and p.level == COUNTY) if c), "")
     # what 全市 and 全省 hang on when no county is named: a city or province publishing
     anchor = county or (_pick_code(text, doc, rules) if doc is not None and doc.kind == "gazetteer" else "")
 
-    def plausible(p: Place) -> bool:
+    plausible: dict[tuple, bool] = {}  # by codes: the answer needs searches of the whole text
+
+    def is_plausible(codes: tuple) -> bool:
         # a county-level name from another province whose province and city
         # the text never names is a phrase that reads like one (兴城市 in 强产业、兴城市)
-        if p.kind != "gazetteer" or not county or p.level < COUNTY:
-            return True
-        if any(c[:2] == county[:2] for c in p.codes):
-            return True
-        return any(gz.names.get(u, "\0") in text or gz.short.get(u, "\0") in text
-                   for c in p.codes for u in (c[:2] + "0000", c[:4] + "00"))
+        if codes not in plausible:
+            plausible[codes] = (any(c[:2] == county[:2] for c in codes)
+                                or any(gz.names.get(u, "\0") in text or gz.short.get(u, "\0") in text
+                                       for c in codes for u in (c[:2] + "0000", c[:4] + "00")))
+        return plausible[codes]
 
-    places = [p for p in places if plausible(p)]
+    if county:
+        places = [p for p in places if p.kind != "gazetteer" or p.level < COUNTY or is_plausible(p.codes)]
+    gaz_paths: dict[tuple, str] = {}
 
     def path_of(p: Place) -> str:
         if p.kind == "gazetteer":
-            code = _pick_code(text, p, rules, county)
-            return "/".join(chain(gz, code)) if code else ""
+            # the code depends on the name's codes and the unit before it only
+            key = (p.codes, p.parent.codes if p.parent is not None else ())
+            if key not in gaz_paths:
+                code = _pick_code(text, p, rules, county)
+                gaz_paths[key] = gz.paths[code] if code else ""
+            return gaz_paths[key]
         up = ""
         if p.parent is not None:
             up = path_of(p.parent)
         elif county:
-            up = "/".join(chain(gz, county))
+            up = gz.paths[county]
             if p.level == VILLAGE and doc is not None and doc.level == TOWN and doc.name != p.name:
                 up += "/" + doc.name
         return f"{up}/{p.name}" if up else ""
@@ -503,14 +542,18 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
             code = codes[PROVINCE]        # 全市 in a district of 北京市
         if code not in gz.names:
             return None
-        return Where(gz.names[code], code_level(code), "/".join(chain(gz, code)))
+        return Where(gz.names[code], code_level(code), gz.paths[code])
 
     wheres = []
     last: dict[str, Where] = {}
+    same: dict[tuple, Where] = {}   # a name comes back many times, with the same path
     for p in places:
         w = None
         if p.kind in ("gazetteer", "suffix"):
-            w = Where(p.name, p.level, path_of(p))
+            key = (p.name, p.level, path_of(p))
+            w = same.get(key)
+            if w is None:
+                w = same[key] = Where(*key)
             last[p.suffix] = w
         elif p.kind == "scope":
             w = scope_where(p.level)
@@ -558,6 +601,8 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
     cue_starts = [c.start for c in cues]
     regions: list[Region] = []
     stack: list[tuple[int, Where | None, str]] = []
+    title = title.strip()
+    max_chars = rules.heading_chars
     pos = 0
     for line in text.split("\n"):
         lo, hi = pos, pos + len(line)
@@ -565,10 +610,19 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
         s = line.strip()
         if not s:
             continue
-        rank = next((i + 1 for i, mk in enumerate(rules.markers) if mk.match(s)), None)
-        k = bisect.bisect_left(mention_starts, lo)
-        heading = (len(s) <= rules.heading_chars and not any(c in s for c in SENTENCE_END)
-                   and not (k < len(mention_starts) and mention_starts[k] < hi) and s != title.strip())
+        heading = len(s) <= max_chars and s != title and _SENTENCE_END.search(s) is None
+        if heading:
+            k = bisect.bisect_left(mention_starts, lo)
+            heading = not (k < len(mention_starts) and mention_starts[k] < hi)
+        # ranks rise along the stack: a paragraph that is no heading closes
+        # nothing unless a numbered heading is open, whatever its number
+        if not heading and not (stack and stack[-1][0]):
+            continue
+        rank = None
+        for n, mk in enumerate(rules.markers, 1):
+            if mk.match(s):
+                rank = n
+                break
         if heading and rank is None and _LABEL.match(s):
             heading = False  # a metadata line (信息来源:常山县政府), not a heading
         if rank is None and not heading:
@@ -577,13 +631,11 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
         before = list(stack)
         stack = [e for e in stack if e[0] < r]
         if heading:
-            i = bisect.bisect_left(dp.starts, lo)
-            here = []
-            while i < len(dp.places) and dp.places[i].start < hi:
-                here.append((dp.places[i], dp.wheres[i]))
-                i += 1
-            best = _best(p for p, _ in here)
-            where = next(w for p, w in here if p is best) if best is not None else None
+            # the line's most specific place (the first among equals)
+            where, level = None, -1
+            for i in range(bisect.bisect_left(dp.starts, lo), bisect.bisect_left(dp.starts, hi)):
+                if dp.places[i].level > level:
+                    where, level = dp.wheres[i], dp.places[i].level
             j = bisect.bisect_left(cue_starts, lo)
             period = periods[j] if j < len(cues) and cues[j].start < hi else ""
             stack.append((r, where, period))
@@ -596,21 +648,19 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
 
 # -- putting it together -------------------------------------------------------
 
-def _pick(starts, items, lo: int, hi: int, pos: int, after, key):
-    """The best item starting in [lo, hi): highest key, nearest before `pos`,
-    else nearest after it among those `after(item)` allows."""
-    i = bisect.bisect_left(starts, lo)
-    j = bisect.bisect_left(starts, hi)
-    best = None
-    for k in range(i, j):
-        it = items[k]
-        before = starts[k] < pos
-        if not before and not after(it):
+def _pick(starts, lo: int, hi: int, pos: int, levels, after_ok=None) -> int | None:
+    """The index of the best item starting in [lo, hi): highest level, nearest
+    before `pos`, else nearest after it among those `after_ok` allows (all if None)."""
+    best, best_rank = None, None
+    for k in range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)):
+        s = starts[k]
+        before = s < pos
+        if not before and after_ok is not None and not after_ok[k]:
             continue
-        rank = (key(it), before, starts[k] if before else -starts[k])
-        if best is None or rank > best[0]:
-            best = (rank, it)
-    return best[1] if best else None
+        rank = (levels[k], before, s if before else -s)
+        if best is None or rank > best_rank:
+            best, best_rank = k, rank
+    return best
 
 
 def locate_all(text: str, title: str, date: str, lex: Lexicon,
@@ -629,7 +679,6 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
     title_cues = find_periods(title, lex) if title else []
     years = context_years(text, cues, title_cues)
     periods = [resolve_period(c, date, y) for c, y in zip(cues, years)]
-    idx = list(range(len(cues)))
     regions = heading_regions(text, title, lex, sorted(s for s, *_ in spans), dp, cues, periods)
     region_starts = [r.start for r in regions]
     # a title with one time word gives the whole document its period
@@ -646,37 +695,42 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
             leads[line] = k if ok else None
         return leads[line]
 
-    where_idx = list(range(len(dp.places)))
+    levels = [w.level for w in dp.wheres]
+    # 全县 counts only before the number (全县3家; not 两项工作均在全县率先完成)
+    after_ok = [p.kind != "scope" for p in dp.places]
 
-    def level(i: int) -> int:
-        return dp.wheres[i].level
-
-    def always(_i: int) -> bool:
-        return True
-
-    def never(_i: int) -> bool:
-        return False
-
-    def flat(_i: int) -> int:
-        return 0
-
+    starts, wheres = dp.starts, dp.wheres
+    n_places, n_cues = len(starts), len(cues)
+    last_before = bisect.bisect_left
     out = []
     for start, end, s_lo, s_hi in spans:
-        lo, hi = clause_bounds(text, start, end)
+        # b is the last place before the number, a the last time word: most
+        # clauses and sentences hold neither, and then they need no look
+        b = last_before(starts, start) - 1
+        a = last_before(cue_starts, start) - 1
+        if ((b >= 0 and starts[b] >= start - CLAUSE_LIMIT) or (b + 1 < n_places and starts[b + 1] < end + CLAUSE_LIMIT)
+                or (a >= 0 and cue_starts[a] >= start - CLAUSE_LIMIT) or (a + 1 < n_cues and cue_starts[a + 1] < end + CLAUSE_LIMIT)):
+            lo, hi = clause_bounds(text, start, end, CLAUSE_LIMIT)
+        else:
+            lo, hi = start, end  # nothing within a clause's reach: bounds that hold nothing do
         # place: clause (either side), sentence (before), heading, document
-        # 全县 counts only before the number (全县3家; not 两项工作均在全县率先完成)
-        k = _pick(dp.starts, where_idx, lo, hi, start, lambda i: dp.places[i].kind != "scope", level)
-        if k is None:
-            k = _pick(dp.starts, where_idx, s_lo, start, start, never, level)
+        k = None
+        if (b >= 0 and starts[b] >= lo) or (b + 1 < n_places and starts[b + 1] < hi):
+            k = _pick(starts, lo, hi, start, levels, after_ok)
+        if k is None and b >= 0 and starts[b] >= s_lo:
+            k = _pick(starts, s_lo, start, start, levels)
         r = bisect.bisect_right(region_starts, start) - 1
         region = regions[r] if r >= 0 else None
-        where = dp.wheres[k] if k is not None else (region.where if region and region.where else dp.document)
-        # period: clause (either side), sentence (before), the paragraph's
-        # opening clause, heading, title
-        c = _pick(cue_starts, idx, lo, hi, start, always, flat)
-        if c is None:
-            c = _pick(cue_starts, idx, s_lo, start, start, never, flat)
-        if c is None:
+        where = wheres[k] if k is not None else (region.where if region and region.where else dp.document)
+        # period: clause (nearest before, else nearest after), sentence
+        # (before), the paragraph's opening clause, heading, title
+        if a >= 0 and cue_starts[a] >= lo:
+            c = a
+        elif a + 1 < n_cues and cue_starts[a + 1] < hi:
+            c = a + 1
+        elif a >= 0 and cue_starts[a] >= s_lo:
+            c = a
+        else:
             c = lead_of(text.rfind("\n", 0, start) + 1)
             if c is not None and cues[c].start >= start:
                 c = None
