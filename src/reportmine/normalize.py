@@ -59,6 +59,22 @@ def clean_controls(text: str) -> str:
 _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 _FULLWIDTH[0xA0] = 0x20
+# str.translate looks a list up by index, two to three times faster than a
+# dict that misses on most characters (a miss raises inside).  Characters past
+# the end of the list (beyond the BMP) stay as they are.
+_BMP_IDENTITY = list(range(0x10000))
+
+
+def bmp_table(mapping: dict) -> list:
+    """A translate table for `mapping` (code point -> str or code point) within the BMP."""
+    table = _BMP_IDENTITY[:]
+    for k, v in mapping.items():
+        if k < 0x10000:
+            table[k] = v
+    return table
+
+
+_FULLWIDTH_TABLE = bmp_table(_FULLWIDTH)
 _WIDE_RE = re.compile("[\uff01-\uff5e\u3000\xa0]")
 
 
@@ -72,7 +88,7 @@ def fold_width(text: str) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not _WIDE_RE.search(text):       # most text has none: skip the slow dict translate
         return text
-    return text.translate(_FULLWIDTH)
+    return text.translate(_FULLWIDTH_TABLE)
 
 
 # -- 3. entities --------------------------------------------------------------
@@ -222,13 +238,9 @@ class _FastT2S:
         seps = set("".join(self.SPLIT.pattern.split("|"))) | {" ", "\t", "\n", "\r"}
         self.table = {ord(k): v[0] for k, v in _opencc_table("TSCharacters.txt")
                       if v and len(k) == 1 and k not in seps}
-        # str.translate looks a list up by index, twice as fast as a dict that
-        # misses on most characters; the list covers the BMP, and a piece with
-        # characters beyond it uses the dict
-        self.bmp_table: list = list(range(0x10000))
-        for k, v in self.table.items():
-            if k < 0x10000:
-                self.bmp_table[k] = v
+        # the list covers the BMP (see bmp_table); a piece with characters
+        # beyond it uses the dict
+        self.bmp_table = bmp_table(self.table)
 
     def _chars(self, text: str) -> str:
         """Every character converted on its own (TSCharacters)."""
