@@ -97,12 +97,13 @@ class Lexicon:
 
 
 def alternation(words) -> str:
-    """A regex alternation of literal words, longest first (so 超过 wins over 超).
+    """A regex alternation of literal words, longest first (so 超过 wins over 超),
+    and in a fixed order, so that every process compiles the same pattern.
 
     >>> alternation(["超", "超过", "a.b"])
-    '超过|a\\.b|超'
+    'a\\\\.b|超过|超'
     """
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def shipped_dir() -> Path:
