@@ -227,3 +227,21 @@ def test_stale_parts_of_a_killed_run_are_removed(tmp_path):
         f.write("a\n")
     assert not old.exists() and fresh.exists() and other.exists()
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "a\n"
+
+
+@pytest.mark.parametrize("fmt,excel", [("csv", False), ("csv", True), ("tsv", False), ("jsonl", False)])
+def test_rows_rendered_in_a_worker_read_as_the_writer_writes_them(fmt, excel):
+    from reportmine.write import RowWriter, render_rows
+    cols = ("doc_id", "value", "sentence")
+    rows = [{"doc_id": "a", "value": 212, "sentence": "完成签约212户,\"双轮\"驱动"},
+            {"doc_id": "b", "value": float("nan"), "sentence": "=SUM(A1)\r\n第二行\r"},
+            {"doc_id": "c", "value": None, "sentence": "\u2028分隔\t制表"}]
+    whole = io.StringIO()
+    w = RowWriter(whole, cols, fmt, excel)
+    for r in rows:
+        w.write(r)
+    head = io.StringIO()
+    w = RowWriter(head, cols, fmt, excel)
+    w.write_text(render_rows(rows[:1], cols, fmt, excel))
+    w.write_text(render_rows(rows[1:], cols, fmt, excel))
+    assert head.getvalue() == whole.getvalue()

@@ -35,6 +35,7 @@ from .lexicon import Lexicon, load_lexicon
 from .model import DocResult, DocStatus, Source
 from .pipeline import Options, failed, process_source
 from .read import DEFAULT_MAX_BYTES, load_source
+from .write import render_rows
 
 # Documents handed to a worker at once: enough to keep it busy between two
 # round trips, few enough that a timeout or a crash redoes little.
@@ -63,6 +64,8 @@ class WorkSpec:
     options: Options = field(default_factory=Options)
     max_bytes: int = DEFAULT_MAX_BYTES
     digest: bool = False          # compute the content hash (for --state)
+    # tables whose rows the worker writes out itself: (table, columns, format, excel)
+    render: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class Outcome:
     mtime: float = 0.0
     sha256: str = ""              # content hash when WorkSpec.digest, else ''
     read_at: float = 0.0          # when it was read (seconds since the epoch)
+    rendered: tuple = ()          # (table, text) for each table of WorkSpec.render
 
 
 def content_hash(src: Source) -> str:
@@ -106,7 +110,9 @@ def process_ref(src: Source, lex: Lexicon, spec: WorkSpec) -> Outcome:
     else:
         nbytes = 0
     sha = content_hash(loaded) if spec.digest else ""
-    return Outcome(result, nbytes, loaded.size, loaded.mtime, sha, read_at)
+    rendered = tuple((table, render_rows(getattr(result, table), columns, fmt, excel))
+                     for table, columns, fmt, excel in spec.render)
+    return Outcome(result, nbytes, loaded.size, loaded.mtime, sha, read_at, rendered)
 
 
 def timeout_outcome(src: Source, seconds: float) -> Outcome:

@@ -26,7 +26,7 @@ from .model import DOCUMENT_COLUMNS, INDICATOR_COLUMNS, TERM_COLUMNS, DocResult,
 from .parallel import Outcome, PoolStats, WorkerPool, WorkSpec, content_hash, map_sources
 from .pipeline import Options, process_source
 from .read import DEFAULT_GLOBS, DEFAULT_MAX_BYTES, iter_sources, load_source
-from .write import open_writers
+from .write import TEXT_FORMATS, open_writers
 
 TABLES = ("indicators", "documents", "terms")
 COLUMNS = {"indicators": INDICATOR_COLUMNS, "documents": DOCUMENT_COLUMNS, "terms": TERM_COLUMNS}
@@ -140,16 +140,28 @@ def pipeline_options(opts: RunOptions) -> Options:
     return Options(terms="terms" in _tables(opts), top=opts.top, extra_lexicons=opts.lexicons)
 
 
-def write_result(writers: dict, result: DocResult) -> None:
-    """One input's rows into the open table writers."""
-    if "indicators" in writers:
-        for row in result.indicators:
-            writers["indicators"].write(row)
+def write_result(writers: dict, result: DocResult, rendered: tuple = ()) -> None:
+    """One input's rows into the open table writers; `rendered`: (table, text)
+    for tables whose rows a worker has written out already."""
+    done = dict(rendered)
+    for table, rows in (("indicators", result.indicators), ("terms", result.terms)):
+        if table not in writers:
+            continue
+        if table in done:
+            writers[table].write_text(done[table])
+        else:
+            for row in rows:
+                writers[table].write(row)
     if "documents" in writers:
         writers["documents"].write(result.document)
-    if "terms" in writers:
-        for row in result.terms:
-            writers["terms"].write(row)
+
+
+def render_spec(opts: RunOptions) -> tuple:
+    """The tables that workers write out themselves: those of fixed columns,
+    in a text format (see write.render_rows)."""
+    if opts.fmt not in TEXT_FORMATS:
+        return ()
+    return tuple((t, COLUMNS[t], opts.fmt, opts.excel) for t in _tables(opts) if t in ("indicators", "terms"))
 
 
 def run(opts: RunOptions, stdout=None, on_result: Callable[[DocResult], None] | None = None,
@@ -166,7 +178,8 @@ def run(opts: RunOptions, stdout=None, on_result: Callable[[DocResult], None] | 
     started = time.monotonic()
     progress = progress or Progress()
     lex = load_lexicon(opts.lexicons)
-    spec = WorkSpec(opts.lexicons, pipeline_options(opts), opts.max_bytes, digest=opts.state is not None)
+    spec = WorkSpec(opts.lexicons, pipeline_options(opts), opts.max_bytes, digest=opts.state is not None,
+                    render=render_spec(opts))
     jobs = max(1, opts.jobs)
     stats = PoolStats()
     with ExitStack() as stack:
@@ -195,11 +208,11 @@ def run(opts: RunOptions, stdout=None, on_result: Callable[[DocResult], None] | 
                 summary.reused += 1
             else:
                 outcome = next(outcomes)
-                result, nbytes = outcome.result, outcome.nbytes
+                result, nbytes, rendered = outcome.result, outcome.nbytes, outcome.rendered
                 if store is not None and outcome.sha256:
                     store.save(_entry(src, outcome, options), result)
             summary.add(result, 0 if reused else nbytes)
-            write_result(writers, result)
+            write_result(writers, result, () if reused else rendered)
             progress.advance(result, nbytes, reused)
             if on_result is not None:
                 on_result(result)

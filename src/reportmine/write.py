@@ -114,7 +114,7 @@ class RowWriter:
     ends and formula-safe cells, which is what Excel and WPS expect.
     """
 
-    def __init__(self, stream, columns, fmt: str = "csv", excel: bool = False) -> None:
+    def __init__(self, stream, columns, fmt: str = "csv", excel: bool = False, header: bool = True) -> None:
         self.stream = stream
         self.columns = tuple(columns)
         self.fmt = fmt
@@ -126,9 +126,10 @@ class RowWriter:
             # and split the record, so rows are built with CRLF and re-ended
             self.line = io.StringIO(newline="")
             self.writer = csv.writer(self.line, delimiter=delim, lineterminator="\r\n")
-            if excel:
+            if excel and header:
                 stream.write("\ufeff")
-            self._write_cells(self.columns)
+            if header:
+                self._write_cells(self.columns)
         elif fmt != "jsonl":
             raise ValueError(f"unknown text format {fmt!r}")
 
@@ -146,6 +147,10 @@ class RowWriter:
             cells = [excel_safe(c) for c in cells]
         self._write_cells(cells)
 
+    def write_text(self, text: str) -> None:
+        """Rows already written out by `render_rows` with this writer's settings."""
+        self.stream.write(text)
+
     def _write_cells(self, cells) -> None:
         self.line.seek(0)
         self.line.truncate()
@@ -155,6 +160,24 @@ class RowWriter:
 
     def close(self) -> None:
         self.stream.flush()
+
+
+TEXT_FORMATS = ("csv", "tsv", "jsonl")
+
+
+def render_rows(rows, columns, fmt: str = "csv", excel: bool = False) -> str:
+    """Rows as RowWriter writes them, without the header: worker processes
+    write their documents' rows out themselves, and the parent only copies
+    the text into the output.
+
+    >>> render_rows([{"term": "签约", "count": 2}], ("term", "count"))
+    '签约,2\\n'
+    """
+    out = io.StringIO()
+    w = RowWriter(out, columns, fmt, excel, header=False)
+    for row in rows:
+        w.write(row)
+    return out.getvalue()
 
 
 # -- typed cells ---------------------------------------------------------------
