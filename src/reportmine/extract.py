@@ -11,6 +11,8 @@ a rate is a growth or a decline (change), and the sentence it stands in.
 from __future__ import annotations
 
 import bisect
+import re
+import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -57,22 +59,26 @@ class Mention:
 def excluded_spans(text: str, lex: Lexicon, near: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """Sorted, merged spans of text that no indicator may overlap.
 
-    With `near` (spans of candidate numbers), rules run only over windows
-    around them: the rules decide about numbers, so text far from any number
-    need not be scanned.
+    With `near` (spans of candidate numbers), rules run as over windows around
+    them (`_windows`): the rules decide about numbers, so text far from any
+    number need not be scanned.  The spans are then those a candidate can
+    see: every window match that could overlap one (`_near_matches`), no
+    others.
 
     >>> excluded_spans("2023年以来,完成签约212户", load_lexicon())
     [(0, 5)]
     """
-    windows = _windows(near, len(text)) if near is not None else [(0, len(text))]
-    spans = []
-    for lo, hi in windows:
-        for rule in lex.rules:
-            for m in rule.pattern.finditer(text, lo, hi):
-                if m.end() > m.start():
-                    spans.append((m.start(), m.end()))
+    if near is None:
+        rules = [(rule.pattern, None) for rule in lex.rules]
         if lex.idiom_regex is not None:
-            spans.extend((m.start(), m.end()) for m in lex.idiom_regex.finditer(text, lo, hi))
+            rules.append((lex.idiom_regex, None))
+        return _merge(_window_matches(text, [(0, len(text))], rules))
+    windows = _windows(near, len(text))
+    plan = _exclusion_plan(lex)
+    return _merge(_window_matches(text, windows, plan.wide) + _near_matches(text, near, windows, plan))
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -82,6 +88,19 @@ def excluded_spans(text: str, lex: Lexicon, near: list[tuple[int, int]] | None =
         else:
             merged.append((s, e))
     return merged
+
+
+def _window_matches(text: str, windows: list[tuple[int, int]], rules) -> list[tuple[int, int]]:
+    """Every match of every (pattern, cue) rule, each run over each window."""
+    spans = []
+    for pattern, cue in rules:
+        for lo, hi in windows:
+            if cue is not None and cue.search(text, lo, hi) is None:
+                continue         # every match holds a cue character
+            for m in pattern.finditer(text, lo, hi):
+                if m.end() > m.start():
+                    spans.append(m.span())
+    return spans
 
 
 WINDOW_BEFORE, WINDOW_AFTER = 60, 30
@@ -96,6 +115,322 @@ def _windows(near: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
         else:
             out.append((lo, hi))
     return out
+
+
+# Rules near candidates
+# ---------------------
+# Running every rule over every window costs a regex scan of most of a
+# document per rule, although a candidate sees only the matches that overlap
+# it.  A match consumes only characters its pattern can match; call every
+# other character (for all rules at once) a barrier.  No match crosses a
+# barrier, so the matches in a window split into independent stretches
+# between barriers: the matches inside one stretch are those of a scan that
+# starts at the stretch (the window's scan has nothing pending there), and
+# a match attempt inside it looks at the text from the barrier before to the
+# barrier after (plus `margin` characters for lookarounds that may look past
+# a barrier).  The matches that can overlap a candidate lie in the stretch
+# around it (its region), so only regions are scanned: their text, with
+# `margin` characters of context on either side, is joined into one string
+# per document (a piece; a region whose window starts or ends within reach
+# gets the window's own start or end), and a match found in a region of a
+# piece is one of the window's.  Rules whose patterns cannot be bounded so
+# (a negated class, `.`, an unbounded lookaround) keep the plain window scan.
+
+@dataclass(frozen=True)
+class _ExclusionPlan:
+    near: tuple          # (pattern, cue) of the rules scanned in regions only
+    wide: tuple          # (pattern, cue) of the rules scanned over whole windows
+    left: object         # regex: the run of non-barrier characters that ends at pos
+    right: object        # regex: the run that starts at pos
+    margin: int          # context a match attempt may look at past a barrier
+
+
+class _Unbounded(Exception):
+    """A pattern whose matches are not confined by any set of characters."""
+
+
+_RE_OPS = re._parser   # the stdlib parser: the rules use no syntax it reads otherwise
+_C = re._constants
+_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT)
+_LOOKS = (_C.ASSERT, _C.ASSERT_NOT)
+_CATEGORIES = {_C.CATEGORY_DIGIT: r"\d", _C.CATEGORY_SPACE: r"\s", _C.CATEGORY_WORD: r"\w"}
+# \p{Han} and friends: a character class the stdlib does not know, read as
+# this placeholder, which no analysis takes for a plain character
+_PROPERTY = re.compile(r"\\(?:[pP](?:\{[^}]*\}|.)|.)", re.S)
+_UNKNOWN = 0x10FFFE
+# POSIX classes and fuzzy matching ({e<=1}) mean something else to the stdlib
+_FOREIGN = re.compile(r"\[:\^?\w+:\]|\{(?!\d*,?\d*\})")
+# candidates are numbers, so the characters of numbers are everywhere near
+# them and make poor cues
+_NUMBER_CHARS = frozenset("0123456789.,%-/:一二两三四五六七八九十百千万亿零〇")
+
+
+def _parse_rule(pattern: str):
+    """The stdlib's parse tree of a rule pattern, or None where it may read it otherwise."""
+    text = _PROPERTY.sub(lambda m: r"\U0010fffe" if m.group()[1] in "pP" else m.group(), pattern)
+    if _FOREIGN.search(text):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")       # a nested set: regex reads it otherwise
+            tree = _RE_OPS.parse(text)
+    except (re.error, Warning, RecursionError):
+        return None
+    if tree.state.flags & (re.IGNORECASE | re.VERBOSE | re.DOTALL):
+        return None
+    return tree
+
+
+def _class_items(op, av) -> set | None:
+    """The regex class items of a one-character node, or None for a negated or unknown class."""
+    if op is _C.LITERAL:
+        return None if av == _UNKNOWN else {regex.escape(chr(av))}
+    items = set()
+    for o, a in av:
+        if o is _C.LITERAL and a != _UNKNOWN:
+            items.add(regex.escape(chr(a)))
+        elif o is _C.RANGE:
+            items.add(regex.escape(chr(a[0])) + "-" + regex.escape(chr(a[1])))
+        elif o is _C.CATEGORY and a in _CATEGORIES:
+            items.add(_CATEGORIES[a])
+        else:
+            return None
+    return items
+
+
+def _confine(items, chars: set, widths: list) -> None:
+    """Add to `chars` the class items of every character a match may consume or
+    a lookaround look at; to `widths`, how far a lookaround that cannot be
+    confined so may look.  Raise _Unbounded when neither holds."""
+    for op, av in items:
+        if op is _C.LITERAL or op is _C.IN:
+            found = _class_items(op, av)
+            if found is None:
+                raise _Unbounded
+            chars |= found
+        elif op is _C.BRANCH:
+            for branch in av[1]:
+                _confine(branch, chars, widths)
+        elif op is _C.SUBPATTERN:
+            if av[1] or av[2]:
+                raise _Unbounded                 # local flags
+            _confine(av[3], chars, widths)
+        elif op is _C.ATOMIC_GROUP:
+            _confine(av, chars, widths)
+        elif op in _REPEATS:
+            _confine(av[2], chars, widths)
+        elif op is _C.GROUPREF:
+            pass                                 # the group's characters are counted where it stands
+        elif op is _C.AT:
+            widths.append(1)                     # ^ $ \b look at the characters beside
+        elif op in _LOOKS:
+            inner: set = set()
+            try:
+                _confine(av[1], inner, widths)
+                chars |= inner
+            except _Unbounded:
+                width = av[1].getwidth()[1]
+                if width >= _C.MAXREPEAT or any(o in _LOOKS for o, _ in av[1]):
+                    raise
+                widths.append(width)             # (?=\p{Han}): one character, whatever it is
+        else:
+            raise _Unbounded
+
+
+def _cue_chars(items) -> frozenset | None:
+    """Characters one of which every match of `items` holds (the fewest, and
+    the fewest characters of numbers), or None."""
+    best = None
+    for op, av in items:
+        found = _cue_chars_of(op, av)
+        if found and (best is None or _cue_cost(found) < _cue_cost(best)):
+            best = found
+    return best
+
+
+def _cue_cost(chars: frozenset) -> tuple:
+    return (len(chars & _NUMBER_CHARS), len(chars))
+
+
+def _cue_chars_of(op, av) -> frozenset | None:
+    if op is _C.LITERAL:
+        return None if av == _UNKNOWN else frozenset(chr(av))
+    if op is _C.IN:
+        chars = set()
+        for o, a in av:
+            if o is _C.LITERAL and a != _UNKNOWN:
+                chars.add(chr(a))
+            elif o is _C.RANGE and a[1] - a[0] < 64:
+                chars.update(map(chr, range(a[0], a[1] + 1)))
+            else:
+                return None
+        return frozenset(chars)
+    if op is _C.BRANCH:
+        chars = set()
+        for branch in av[1]:
+            found = _cue_chars(branch)
+            if not found:
+                return None
+            chars |= found
+        return frozenset(chars)
+    if op is _C.SUBPATTERN:
+        return None if av[1] or av[2] else _cue_chars(av[3])
+    if op is _C.ATOMIC_GROUP:
+        return _cue_chars(av)
+    if op in _REPEATS and av[0] >= 1:
+        return _cue_chars(av[2])
+    return None
+
+
+def _char_class(chars) -> object:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
+def _literal_trie(words) -> str:
+    """A stdlib pattern for a set of literal words that, like their
+    alternation longest first, matches the longest word at each position but
+    tries one branch per character, not every word.
+
+    >>> _literal_trie(["一线", "一线城市", "十分"])
+    '(?:一线(?:城市|)|十分)'
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        # a word that ends here comes after every longer one
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            alts.append("")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return emit(trie)
+
+
+@lru_cache(maxsize=8)
+def _exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
+    near, wide = [], []
+    chars: set = set()
+    widths: list = []
+    for rule in lex.rules:
+        tree = _parse_rule(rule.pattern.pattern)
+        found = _cue_chars(list(tree)) if tree is not None else None
+        cue = _char_class(found) if found else None
+        try:
+            if tree is None or tree.getwidth()[0] == 0:
+                raise _Unbounded                 # an empty match would need the scan's history
+            rule_chars: set = set()
+            _confine(list(tree), rule_chars, widths)
+        except _Unbounded:
+            wide.append((rule.pattern, cue))
+            continue
+        near.append((rule.pattern, cue))
+        chars |= rule_chars
+    words = [w for w in lex.idioms if w]
+    if words:
+        # the same matches as lex.idiom_regex: plain words read alike by both engines
+        near.append((re.compile(_literal_trie(words)), _char_class({w[0] for w in words})))
+        chars |= {regex.escape(c) for w in words for c in w}
+    run = "[" + "".join(sorted(chars)) + "]*+" if chars else "(?!)"
+    return _ExclusionPlan(tuple(near), tuple(wide), regex.compile("(?r)" + run), regex.compile(run),
+                          max([2] + [w + 1 for w in widths]))
+
+
+def _near_matches(text: str, near, windows, plan: _ExclusionPlan) -> list[tuple[int, int]]:
+    """The matches of plan.near rules, run over `windows`, that lie in the
+    regions around the `near` spans."""
+    spans: list[tuple[int, int]] = []
+    if not plan.near:
+        return spans
+    for piece in _pieces(text, _regions(text, near, windows, plan), plan.margin):
+        for pattern, cue in plan.near:
+            _piece_matches(pattern, cue, piece, plan.margin, spans)
+    return spans
+
+
+def _regions(text: str, near, windows, plan: _ExclusionPlan) -> list[list[int]]:
+    """[start, end, window start, window end] of the stretch between barriers
+    around each near span, clipped to its window; sorted, disjoint."""
+    starts = [lo for lo, _ in windows]
+    regions: list[list[int]] = []
+    for s, e in sorted(near):
+        if regions and s <= regions[-1][1]:
+            last = regions[-1]                   # windows never touch: this is the same one
+            if e > last[1]:
+                last[1] = plan.right.match(text, e, last[3]).end()
+            continue
+        lo, hi = windows[bisect.bisect_right(starts, s) - 1]
+        regions.append([plan.left.match(text, lo, s).start(), plan.right.match(text, e, hi).end(), lo, hi])
+    return regions
+
+
+def _pieces(text: str, regions, margin: int) -> list[tuple]:
+    """The regions with their context joined into strings to scan:
+    (string, pos, region starts, region ends, shifts to text offsets)."""
+    pieces: list[tuple] = []
+    segments: list[list[int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    shifts: list[int] = []
+    pos = length = 0
+
+    def close() -> None:
+        nonlocal segments, starts, ends, shifts, pos, length
+        if segments:
+            pieces.append(("".join(text[s:e] for s, e in segments), pos, starts, ends, shifts))
+        segments, starts, ends, shifts, pos, length = [], [], [], [], 0, 0
+
+    for a, b, lo, hi in regions:
+        # a region at its window's start: the window's scan starts there, so
+        # the piece does (with the text before as context for lookbehinds);
+        # one within reach of its window's end: the piece ends where it ends
+        fresh = a == lo and lo > 0
+        last = b + margin > hi
+        if fresh:
+            close()
+        start, end = max(0, a - margin), hi if last else b + margin
+        if segments and start <= segments[-1][1]:
+            if end > segments[-1][1]:
+                length += end - segments[-1][1]
+                segments[-1][1] = end
+        else:
+            segments.append([start, end])
+            length += end - start
+        shift = segments[-1][1] - length
+        if fresh:
+            pos = a - shift
+        starts.append(a - shift)
+        ends.append(b - shift)
+        shifts.append(shift)
+        if last:
+            close()
+    close()
+    return pieces
+
+
+def _piece_matches(pattern, cue, piece: tuple, margin: int, spans: list) -> None:
+    string, pos, starts, ends, shifts = piece
+    if cue is not None:
+        hits = [m.start() for m in cue.finditer(string, pos)]
+        if 2 * len(hits) < len(starts):
+            # a cue in few regions: scan just those (their text and context)
+            done = -1
+            for h in hits:
+                i = bisect.bisect_right(starts, h) - 1
+                if i == done or i < 0 or h >= ends[i]:
+                    continue
+                done = i
+                for m in pattern.finditer(string, starts[i], min(len(string), ends[i] + margin)):
+                    if m.end() <= ends[i]:
+                        spans.append((m.start() + shifts[i], m.end() + shifts[i]))
+            return
+    for m in pattern.finditer(string, pos):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.end() <= ends[i]:
+            spans.append((m.start() + shifts[i], m.end() + shifts[i]))
 
 
 def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
