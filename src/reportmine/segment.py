@@ -11,6 +11,7 @@ the terms table is asked for.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,16 +37,34 @@ def split_sentences(text: str) -> list[Sentence]:
     >>> [(s.start, s.end) for s in split_sentences("一。二\\n三")]
     [(0, 2), (2, 4), (4, 5)]
     """
-    out: list[Sentence] = []
-    for m in _SENTENCE_RE.finditer(text):
-        if m.end() <= m.start():
-            continue
-        if out and text[out[-1].end - 1] == "\n" and is_soft_newline(text, out[-1].end - 1):
-            prev = out.pop()
-            out.append(Sentence(prev.start, m.end(), text[prev.start:m.end()]))
+    return [Sentence(start, end, text[start:end]) for start, end in sentence_spans(text)]
+
+
+# What ends a sentence (as _SENTENCE_RE reads it): a run of stops with the
+# closing quote after it, or a line break; a sentence is the text up to the
+# next one (or the end of the text), so finding them is enough.  Written to
+# start with one character class, which the stdlib scans for quickly.
+_SENTENCE_END = re.compile(r"[\n。！？!?；;](?:(?<=\n)|[。！？!?；;]*[”’\"」』)]?)")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `split_sentences`, without building them.
+
+    >>> sentence_spans("一。二\\n三")
+    [(0, 2), (2, 4), (4, 5)]
+    """
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    if text and (not ends or ends[-1] < len(text)):
+        ends.append(len(text))
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for end in ends:
+        if start and text[start - 1] == "\n" and is_soft_newline(text, start - 1):
+            spans[-1] = (spans[-1][0], end)
         else:
-            out.append(Sentence(m.start(), m.end(), m.group()))
-    return out
+            spans.append((start, end))
+        start = end
+    return spans
 
 
 SOFT_LINE_MIN = 16
@@ -107,13 +126,28 @@ def clause_bounds(text: str, start: int, end: int, limit: int = 60) -> tuple[int
     >>> clause_bounds("其中,建安投资完成151384万元,比增61.7%", 9, 17)
     (3, 17)
     """
-    lo = start
-    while lo > 0 and start - lo < limit and (text[lo - 1] not in CLAUSE_STOPS or is_soft_newline(text, lo - 1)):
-        lo -= 1
-    hi = end
-    while hi < len(text) and hi - end < limit and (text[hi] not in CLAUSE_STOPS or is_soft_newline(text, hi)):
-        hi += 1
+    # the nearest stop on either side within `limit`, passing soft line breaks
+    lo = max(0, start - limit)
+    stop = _CLAUSE_STOP_BEFORE.search(text, lo, start)
+    while stop is not None:
+        i = stop.start()
+        if text[i] != "\n" or not is_soft_newline(text, i):
+            lo = i + 1
+            break
+        stop = _CLAUSE_STOP_BEFORE.search(text, lo, i)
+    hi = min(len(text), end + limit)
+    stop = _CLAUSE_STOP.search(text, end, hi)
+    while stop is not None:
+        i = stop.start()
+        if text[i] != "\n" or not is_soft_newline(text, i):
+            hi = i
+            break
+        stop = _CLAUSE_STOP.search(text, i + 1, hi)
     return lo, hi
+
+
+_CLAUSE_STOP = re.compile("[" + re.escape(CLAUSE_STOPS) + "]")
+_CLAUSE_STOP_BEFORE = regex.compile("(?r)[" + regex.escape(CLAUSE_STOPS) + "]")   # the last one
 
 
 @lru_cache(maxsize=4)
