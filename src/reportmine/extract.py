@@ -138,7 +138,7 @@ def _windows(near: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True)
 class _ExclusionPlan:
-    near: tuple          # (pattern, cue, shortest match) of the rules scanned in regions only
+    near: tuple          # (pattern, cue, shortest match, slow start) of the rules scanned in regions only
     wide: tuple          # (pattern, cue) of the rules scanned over whole windows
     left: object         # regex: the run of non-barrier characters that ends at pos
     right: object        # regex: the run that starts at pos
@@ -279,6 +279,31 @@ def _cue_chars_of(op, av, common: frozenset) -> frozenset | None:
     return None
 
 
+def _slow_start(items) -> bool:
+    """True when a match may start with a character of a category or negated
+    class (\\d, \\s, [^...]): the regex engine has no quick way to such
+    starts, and in the text around numbers it tries one at almost every
+    position.  Rules that start with plain characters it finds quickly."""
+    for k, (op, av) in enumerate(items):
+        if op is _C.AT or op in _LOOKS:
+            continue
+        rest = list(items[k + 1:])
+        if op is _C.LITERAL:
+            return av == _UNKNOWN
+        if op is _C.IN:
+            return any(o is not _C.LITERAL and o is not _C.RANGE or a == _UNKNOWN for o, a in av)
+        if op is _C.BRANCH:
+            return any(_slow_start(list(branch) + rest) for branch in av[1])
+        if op is _C.SUBPATTERN:
+            return _slow_start(list(av[3]) + rest)
+        if op is _C.ATOMIC_GROUP:
+            return _slow_start(list(av) + rest)
+        if op in _REPEATS:
+            return _slow_start(list(av[2])) or (av[0] == 0 and _slow_start(rest))
+        return True
+    return False
+
+
 def _char_class(chars) -> object:
     return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
 
@@ -325,13 +350,13 @@ def _exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
         except _Unbounded:
             wide.append((rule.pattern, cue))
             continue
-        near.append((rule.pattern, cue, tree.getwidth()[0]))
+        near.append((rule.pattern, cue, tree.getwidth()[0], _slow_start(list(tree))))
         chars |= rule_chars
     words = [w for w in lex.idioms if w]
     if words:
         # the same matches as lex.idiom_regex: plain words read alike by both engines
         near.append((re.compile(_literal_trie(words)), _char_class({w[0] for w in words}),
-                     min(map(len, words))))
+                     min(map(len, words)), False))
         chars |= {regex.escape(c) for w in words for c in w}
     run = "[" + "".join(sorted(chars)) + "]*+" if chars else "(?!)"
     return _ExclusionPlan(tuple(near), tuple(wide), regex.compile("(?r)" + run), regex.compile(run),
@@ -461,13 +486,13 @@ def _pieces(text: str, regions, margin: int) -> list[_Piece]:
 
 def _piece_matches(rule: tuple, piece: _Piece, margin: int, spans: list) -> None:
     """Add to `spans` the matches of `rule` in the regions of `piece`."""
-    pattern, cue, width = rule
+    pattern, cue, width, slow = rule
     string, starts, ends, shifts = piece.string, piece.starts, piece.ends, piece.shifts
-    # when few regions can hold a match (long enough, with a cue character),
-    # scan just those, else the whole piece at once
+    # a rule that is slow to scan: when few regions can hold a match (long
+    # enough, with a cue character), scan just those; else the whole piece
     few = len(starts) // 2
-    todo = piece.long_regions(width) if width > 1 else None
-    if cue is not None:
+    todo = piece.long_regions(width) if slow and width > 1 else None
+    if slow and cue is not None:
         if todo is not None and len(todo) <= few:
             todo = [i for i in todo if cue.search(string, starts[i], ends[i])]
         elif len(cue.findall(string, piece.pos)) <= few:
