@@ -56,14 +56,15 @@ class Mention:
         return self.quantity.unit
 
 
-def excluded_spans(text: str, lex: Lexicon, near: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+def excluded_spans(text: str, lex: Lexicon, near: list[tuple[int, int]] | None = None,
+                   seen: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """Sorted, merged spans of text that no indicator may overlap.
 
     With `near` (spans of candidate numbers), rules run as over windows around
     them (`_windows`): the rules decide about numbers, so text far from any
-    number need not be scanned.  The spans are then those a candidate can
-    see: every window match that could overlap one (`_near_matches`), no
-    others.
+    number need not be scanned.  The spans are then those that the spans in
+    `seen` (by default `near`; each within one of `near`) can see: every
+    window match that could overlap one of them (`_near_matches`), no others.
 
     >>> excluded_spans("2023年以来,完成签约212户", load_lexicon())
     [(0, 5)]
@@ -75,7 +76,8 @@ def excluded_spans(text: str, lex: Lexicon, near: list[tuple[int, int]] | None =
         return _merge(_window_matches(text, [(0, len(text))], rules))
     windows = _windows(near, len(text))
     plan = _exclusion_plan(lex)
-    return _merge(_window_matches(text, windows, plan.wide) + _near_matches(text, near, windows, plan))
+    return _merge(_window_matches(text, windows, plan.wide)
+                  + _near_matches(text, near if seen is None else seen, windows, plan))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -523,9 +525,12 @@ def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -
 
 
 def is_indicator(q: Quantity, text: str, spans, starts, lex: Lexicon) -> bool:
+    """Not inside an excluded span, and `_plausible`."""
+    return not _overlaps(spans, starts, q.start, q.end) and _plausible(q, text, lex)
+
+
+def _plausible(q: Quantity, text: str, lex: Lexicon) -> bool:
     """The judgement that is not a matter of lexicon rules alone."""
-    if _overlaps(spans, starts, q.start, q.end):
-        return False
     if q.value <= 0:
         return False
     if q.chinese:
@@ -716,15 +721,21 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
     quantities = find_quantities(text, lex)
     if not quantities:
         return []
-    spans = excluded_spans(text, lex, [(q.start, q.end) for q in quantities])
+    # the judgement that needs no rules first, so that the rules run only
+    # around the numbers it leaves (windows stay those of all numbers)
+    plausible = []
+    for q in quantities:
+        if q.pre_word:
+            q = _check_pre_word(text, q, lex)
+        if _plausible(q, text, lex):
+            plausible.append(q)
+    spans = excluded_spans(text, lex, [(q.start, q.end) for q in quantities], [(q.start, q.end) for q in plausible])
     starts = [s for s, _ in spans]
     sentences = sentence_spans(text)
     sentence_starts = [s for s, _ in sentences]
     out: list[Mention] = []
-    for q in quantities:
-        if q.pre_word:
-            q = _check_pre_word(text, q, lex)
-        if not is_indicator(q, text, spans, starts, lex):
+    for q in plausible:
+        if _overlaps(spans, starts, q.start, q.end):
             continue
         sent_start, sent_end = sentences[max(0, bisect.bisect_right(sentence_starts, q.start) - 1)]
         lo, hi = clause_bounds(text, q.start, q.end)
