@@ -446,17 +446,19 @@ class _Piece:
 def _pieces(text: str, regions, margin: int) -> list[_Piece]:
     """The regions with `margin` characters of context on either side, as pieces."""
     pieces: list[_Piece] = []
-    segments: list[list[int]] = []
+    parts: list[str] = []               # the text of the piece before its current segment
     starts: list[int] = []
     ends: list[int] = []
     shifts: list[int] = []
-    pos = length = 0
+    seg_start = seg_end = -1            # the current segment of text, none yet
+    length = pos = 0                    # of the piece, current segment included
 
     def close() -> None:
-        nonlocal segments, starts, ends, shifts, pos, length
-        if segments:
-            pieces.append(_Piece("".join(text[s:e] for s, e in segments), pos, starts, ends, shifts))
-        segments, starts, ends, shifts, pos, length = [], [], [], [], 0, 0
+        nonlocal parts, starts, ends, shifts, seg_end, length, pos
+        if seg_end >= 0:
+            parts.append(text[seg_start:seg_end])
+            pieces.append(_Piece("".join(parts), pos, starts, ends, shifts))
+        parts, starts, ends, shifts, seg_end, length, pos = [], [], [], [], -1, 0, 0
 
     for a, b, lo, hi in regions:
         # a region at its window's start: the window's scan starts there, so
@@ -466,15 +468,18 @@ def _pieces(text: str, regions, margin: int) -> list[_Piece]:
         last = b + margin > hi
         if fresh:
             close()
-        start, end = max(0, a - margin), hi if last else b + margin
-        if segments and start <= segments[-1][1]:
-            if end > segments[-1][1]:
-                length += end - segments[-1][1]
-                segments[-1][1] = end
+        start = a - margin if a > margin else 0
+        end = hi if last else b + margin
+        if start <= seg_end:
+            if end > seg_end:
+                length += end - seg_end
+                seg_end = end
         else:
-            segments.append([start, end])
+            if seg_end >= 0:
+                parts.append(text[seg_start:seg_end])
+            seg_start, seg_end = start, end
             length += end - start
-        shift = segments[-1][1] - length      # text offset minus offset in the piece
+        shift = seg_end - length            # text offset minus offset in the piece
         if fresh:
             pos = a - shift
         starts.append(a - shift)
@@ -737,12 +742,12 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
     for q in plausible:
         if _overlaps(spans, starts, q.start, q.end):
             continue
-        sent_start, sent_end = sentences[max(0, bisect.bisect_right(sentence_starts, q.start) - 1)]
+        sent_start, sent_end = sentences[bisect.bisect_right(sentence_starts, q.start) - 1]
         lo, hi = clause_bounds(text, q.start, q.end)
         lo = max(lo, _previous_end(out, sent_start))
         prev_end = out[-1].quantity.end if out else -1
         subject = pick_subject(text, q, lo, hi, lex, prev_end)
-        change = find_change(text, q, lo, lex)
+        change = find_change(text, q, lo, lex) if q.category == "rate" else ""
         if not change and q.category == "rate" and out and out[-1].sentence_start == sent_start \
                 and out[-1].change and _joins_rates(text[out[-1].quantity.end:q.start], lex):
             change = out[-1].change      # 分别增长5.1%和6.8%
