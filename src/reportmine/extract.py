@@ -21,7 +21,7 @@ import regex
 from .lexicon import Lexicon, alternation
 from .model import Quantity
 from .numbers import find_quantities, parse_numeral
-from .segment import CLAUSE_STOPS, _tagged, clause_bounds, sentence_spans, tagged, tokens
+from .segment import CLAUSE_STOPS, _tagged, clause_bounds, sentence_starts, tagged, tokens
 
 # jieba tags of words that can end a subject phrase (nouns and noun-like words)
 NOUNISH = ("n", "nr", "ns", "nt", "nz", "nrt", "ng", "vn", "an", "j", "zg", "l", "nrfg")
@@ -110,12 +110,19 @@ WINDOW_BEFORE, WINDOW_AFTER = 60, 30
 
 def _windows(near: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
+    start = end = -1                     # the window being grown, none yet
     for s, e in sorted(near):
-        lo, hi = max(0, s - WINDOW_BEFORE), min(n, e + WINDOW_AFTER)
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        lo = s - WINDOW_BEFORE if s > WINDOW_BEFORE else 0
+        hi = e + WINDOW_AFTER if e + WINDOW_AFTER < n else n
+        if lo <= end:
+            if hi > end:
+                end = hi
         else:
-            out.append((lo, hi))
+            if end >= 0:
+                out.append((start, end))
+            start, end = lo, hi
+    if end >= 0:
+        out.append((start, end))
     return out
 
 
@@ -736,13 +743,13 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
             plausible.append(q)
     spans = excluded_spans(text, lex, [(q.start, q.end) for q in quantities], [(q.start, q.end) for q in plausible])
     starts = [s for s, _ in spans]
-    sentences = sentence_spans(text)
-    sentence_starts = [s for s, _ in sentences]
+    sentences = sentence_starts(text)
     out: list[Mention] = []
     for q in plausible:
         if _overlaps(spans, starts, q.start, q.end):
             continue
-        sent_start, sent_end = sentences[bisect.bisect_right(sentence_starts, q.start) - 1]
+        i = bisect.bisect_right(sentences, q.start)
+        sent_start, sent_end = sentences[i - 1], (sentences[i] if i < len(sentences) else len(text))
         lo, hi = clause_bounds(text, q.start, q.end)
         lo = max(lo, _previous_end(out, sent_start))
         prev_end = out[-1].quantity.end if out else -1

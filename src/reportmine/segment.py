@@ -53,18 +53,22 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     >>> sentence_spans("一。二\\n三")
     [(0, 2), (2, 4), (4, 5)]
     """
+    starts = sentence_starts(text)
+    return list(zip(starts, starts[1:] + [len(text)]))
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Where each sentence of `split_sentences` starts.
+
+    >>> sentence_starts("一。二\\n三")
+    [0, 2, 4]
+    """
+    if not text:
+        return []
+    # every end starts a sentence but the text's own end and a soft line break
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    if text and (not ends or ends[-1] < len(text)):
-        ends.append(len(text))
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for end in ends:
-        if start and text[start - 1] == "\n" and is_soft_newline(text, start - 1):
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-        start = end
-    return spans
+    n = len(text)
+    return [0] + [e for e in ends if e < n and (text[e - 1] != "\n" or not is_soft_newline(text, e - 1))]
 
 
 SOFT_LINE_MIN = 16
