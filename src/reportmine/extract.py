@@ -815,20 +815,20 @@ def pick_subject(text: str, q: Quantity, lo: int, hi: int, lex: Lexicon, prev_en
         obj = _completed_object(text, q, lex)
         if obj:
             return obj
-    first_after = _tagged(lex, after, False)[0][0] if after else ""
-    after_verb = (first_after in lex.lead_verbs or _is_filler(first_after, lex)) and "的" not in after
-    prefer_after = bool(after) and (
-        imm in lex.lead_verbs
-        or not before
-        or (imm_tag == "v" and not _is_filler(imm, lex))
-        or (q.category in ("count", "people") and not after_verb)
-        or (q.category == "rate" and not after_verb)
-        or _only_places(before, lex)
-        or (prev_end >= 0 and lo == prev_end and len(before_text) <= 4)
-    )
-    if prefer_after and after_verb and before:
-        prefer_after = False
-    subject = after if prefer_after else (before or after)
+    if not (before and after):
+        subject = before or after
+    else:
+        first_after = _tagged(lex, after, False)[0][0]
+        after_verb = (first_after in lex.lead_verbs or _is_filler(first_after, lex)) and "的" not in after
+        # when the phrase after starts with a verb or a filler, the noun before is the subject
+        prefer_after = not after_verb and (
+            imm in lex.lead_verbs
+            or (imm_tag == "v" and not _is_filler(imm, lex))
+            or q.category in ("count", "people", "rate")
+            or _only_places(before, lex)
+            or (prev_end >= 0 and lo == prev_end and len(before_text) <= 4)
+        )
+        subject = after if prefer_after else before
     if not subject and scoped and text[lo - 1:lo] in "，,;；":
         subject = _previous_object(text, lo - 1, lex)
     return subject
