@@ -745,22 +745,27 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
     starts = [s for s, _ in spans]
     sentences = sentence_starts(text)
     out: list[Mention] = []
+    last = None                          # the mention before
     for q in plausible:
         if _overlaps(spans, starts, q.start, q.end):
             continue
         i = bisect.bisect_right(sentences, q.start)
-        sent_start, sent_end = sentences[i - 1], (sentences[i] if i < len(sentences) else len(text))
+        sent_start = sentences[i - 1]
+        sent_end = sentences[i] if i < len(sentences) else len(text)
         lo, hi = clause_bounds(text, q.start, q.end)
-        lo = max(lo, _previous_end(out, sent_start))
-        prev_end = out[-1].quantity.end if out else -1
-        subject = pick_subject(text, q, lo, hi, lex, prev_end)
-        change = find_change(text, q, lo, lex) if q.category == "rate" else ""
-        if not change and q.category == "rate" and out and out[-1].sentence_start == sent_start \
-                and out[-1].change and _joins_rates(text[out[-1].quantity.end:q.start], lex):
-            change = out[-1].change      # 分别增长5.1%和6.8%
-        if not subject and out and out[-1].sentence_start == sent_start:
-            subject = out[-1].subject
-        out.append(Mention(q, subject, change, text[sent_start:sent_end], sent_start))
+        same_sentence = last is not None and last.sentence_start == sent_start
+        if last is not None and last.quantity.end >= sent_start and last.quantity.end > lo:
+            lo = last.quantity.end       # not back into the mention before
+        subject = pick_subject(text, q, lo, hi, lex, last.quantity.end if last is not None else -1)
+        change = ""
+        if q.category == "rate":
+            change = find_change(text, q, lo, lex)
+            if not change and same_sentence and last.change and _joins_rates(text[last.quantity.end:q.start], lex):
+                change = last.change     # 分别增长5.1%和6.8%
+        if not subject and same_sentence:
+            subject = last.subject
+        last = Mention(q, subject, change, text[sent_start:sent_end], sent_start)
+        out.append(last)
     return out
 
 
@@ -782,12 +787,6 @@ def _joins_rates(between: str, lex: Lexicon) -> bool:
     between = between.strip()
     return any(between == j or between == j + w for j in lex.list_joiners
                for w in ("",) + lex.change_up + lex.change_down)
-
-
-def _previous_end(out: list[Mention], sent_start: int) -> int:
-    if out and out[-1].quantity.end >= sent_start:
-        return out[-1].quantity.end
-    return 0
 
 
 def pick_subject(text: str, q: Quantity, lo: int, hi: int, lex: Lexicon, prev_end: int = -1) -> str:
