@@ -390,33 +390,33 @@ def _regions(text: str, near, windows, plan: _ExclusionPlan) -> list[list[int]]:
     disjoint.  Stretches of one window closer than two margins are joined
     (the text between them would be scanned as context anyway)."""
     regions: list[list[int]] = []
+    join = 2 * plan.margin
     w = 0
     for s, e in sorted(near):
         while s >= windows[w][1]:
             w += 1
         lo, hi = windows[w]
-        if regions and regions[-1][2] == lo and s <= regions[-1][1] + 2 * plan.margin:
+        if regions and regions[-1][2] == lo and s <= regions[-1][1] + join:
             last = regions[-1]
             if e > last[1]:
                 last[1] = _stretch_end(text, e, hi, plan)
             continue
-        regions.append([_stretch_start(text, lo, s, plan), _stretch_end(text, e, hi, plan), lo, hi])
+        if s > lo and not _is_barrier(text[s - 1], plan):
+            s = plan.left.match(text, lo, s).start()
+        regions.append([s, _stretch_end(text, e, hi, plan), lo, hi])
     return regions
 
 
-def _stretch_start(text: str, lo: int, s: int, plan: _ExclusionPlan) -> int:
-    if s == lo or _is_barrier(text[s - 1], plan):
-        return s
-    return plan.left.match(text, lo, s).start()
-
-
 def _stretch_end(text: str, e: int, hi: int, plan: _ExclusionPlan) -> int:
+    """Where the stretch of non-barriers from `e` ends (at most `hi`)."""
     if e == hi or _is_barrier(text[e], plan):
         return e
     return plan.right.match(text, e, hi).end()
 
 
 def _is_barrier(c: str, plan: _ExclusionPlan) -> bool:
+    # the characters next to a number are mostly barriers: look them up
+    # once instead of running a regex from each
     found = plan.barriers.get(c)
     if found is None:
         found = plan.barriers[c] = plan.right.match(c).end() == 0
@@ -541,19 +541,21 @@ def is_indicator(q: Quantity, text: str, spans, starts, lex: Lexicon) -> bool:
     return not _overlaps(spans, starts, q.start, q.end) and _plausible(q, text, lex)
 
 
+_SCALE_CHARS = frozenset("千万亿仟萬億")
+
+
 def _plausible(q: Quantity, text: str, lex: Lexicon) -> bool:
     """The judgement that is not a matter of lexicon rules alone."""
     if q.value <= 0:
         return False
     if q.chinese:
-        scaled = any(c in q.numeral for c in "千万亿仟萬億")
         # "one" as an article: the numeral as written, not the converted
         # value (三百米 is 0.3 km and counts; 一个班子 does not)
         n = parse_numeral(q.numeral) if q.numeral else None
         if (n is not None and n == int(n) and n < lex.cn_min_value and not q.pre_applied
                 and q.category in ("count", "people", "households", "duration")):
             return False
-        if q.surface_unit in lex.cn_digits_only_units and not scaled:
+        if q.surface_unit in lex.cn_digits_only_units and _SCALE_CHARS.isdisjoint(q.numeral):
             return False
         if q.category in ("count", "people", "households"):
             # numbers that name a slogan or sum up a list of quoted names:
