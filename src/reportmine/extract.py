@@ -75,7 +75,7 @@ def excluded_spans(text: str, lex: Lexicon, near: list[tuple[int, int]] | None =
             rules.append((lex.idiom_regex, None))
         return _merge(_window_matches(text, [(0, len(text))], rules))
     windows = _windows(near, len(text))
-    plan = _exclusion_plan(lex)
+    plan = exclusion_plan(lex)
     return _merge(_window_matches(text, windows, plan.wide)
                   + _near_matches(text, near if seen is None else seen, windows, plan))
 
@@ -342,7 +342,9 @@ def _literal_trie(words) -> str:
 
 
 @lru_cache(maxsize=8)
-def _exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
+def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
+    """How `excluded_spans` runs each exclusion rule of `lex` near candidates,
+    read from the patterns once (the lexicon loader asks for it at load)."""
     near, wide = [], []
     chars: set = set()
     widths: list = []
