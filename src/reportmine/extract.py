@@ -70,9 +70,9 @@ def excluded_spans(text: str, lex: Lexicon, near: list[tuple[int, int]] | None =
     [(0, 5)]
     """
     if near is None:
-        rules = [(rule.pattern, None) for rule in lex.rules]
+        rules = [(rule.pattern, None, False) for rule in lex.rules]
         if lex.idiom_regex is not None:
-            rules.append((lex.idiom_regex, None))
+            rules.append((lex.idiom_regex, None, True))
         return _merge(_window_matches(text, [(0, len(text))], rules))
     windows = _windows(near, len(text))
     plan = exclusion_plan(lex)
@@ -93,14 +93,16 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _window_matches(text: str, windows: list[tuple[int, int]], rules) -> list[tuple[int, int]]:
-    """Every match of every (pattern, cue) rule, each run over each window."""
+    """Every match of every (pattern, cue, keep empty matches) rule, each run
+    over each window.  (Rules drop empty matches; the idioms, an alternation
+    of words, keep them: an empty word is a word.)"""
     spans = []
-    for pattern, cue in rules:
+    for pattern, cue, keep_empty in rules:
         for lo, hi in windows:
             if cue is not None and cue.search(text, lo, hi) is None:
                 continue         # every match holds a cue character
             for m in pattern.finditer(text, lo, hi):
-                if m.end() > m.start():
+                if keep_empty or m.end() > m.start():
                     spans.append(m.span())
     return spans
 
@@ -148,7 +150,7 @@ def _windows(near: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
 @dataclass(frozen=True)
 class _ExclusionPlan:
     near: tuple          # (pattern, cue, shortest match, slow start) of the rules scanned in regions only
-    wide: tuple          # (pattern, cue) of the rules scanned over whole windows
+    wide: tuple          # (pattern, cue, keep empty matches) of the rules scanned over whole windows
     left: object         # regex: the run of non-barrier characters that ends at pos
     right: object        # regex: the run that starts at pos
     margin: int          # context a match attempt may look at past a barrier
@@ -359,16 +361,17 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
             rule_chars: set = set()
             _confine(list(tree), rule_chars, widths)
         except _Unbounded:
-            wide.append((rule.pattern, cue))
+            wide.append((rule.pattern, cue, False))
             continue
         near.append((rule.pattern, cue, tree.getwidth()[0], _slow_start(list(tree))))
         chars |= rule_chars
-    words = [w for w in lex.idioms if w]
-    if words:
+    if lex.idiom_regex is not None and "" in lex.idioms:
+        wide.append((lex.idiom_regex, None, True))   # an empty word matches everywhere
+    elif lex.idiom_regex is not None:
         # the same matches as lex.idiom_regex: plain words read alike by both engines
-        near.append((re.compile(_literal_trie(words)), _char_class({w[0] for w in words}),
-                     min(map(len, words)), False))
-        chars |= {regex.escape(c) for w in words for c in w}
+        near.append((re.compile(_literal_trie(lex.idioms)), _char_class({w[0] for w in lex.idioms}),
+                     min(map(len, lex.idioms)), False))
+        chars |= {regex.escape(c) for w in lex.idioms for c in w}
     run = "[" + "".join(sorted(chars)) + "]*+" if chars else "(?!)"
     return _ExclusionPlan(tuple(near), tuple(wide), regex.compile("(?r)" + run), regex.compile(run),
                           max([2] + [w + 1 for w in widths]))

@@ -19,7 +19,6 @@ import regex
 
 from .lexicon import Lexicon
 
-_SENTENCE_RE = regex.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’\"」』)]?|\n|$)")
 CLAUSE_STOPS = "。！？!?；;\n，,、：:"
 
 
@@ -40,10 +39,10 @@ def split_sentences(text: str) -> list[Sentence]:
     return [Sentence(start, end, text[start:end]) for start, end in sentence_spans(text)]
 
 
-# What ends a sentence (as _SENTENCE_RE reads it): a run of stops with the
-# closing quote after it, or a line break; a sentence is the text up to the
-# next one (or the end of the text), so finding them is enough.  Written to
-# start with one character class, which the stdlib scans for quickly.
+# What ends a sentence: a run of stops with the closing quote after it, or a
+# line break; a sentence is the text up to the next one (or the end of the
+# text).  Written to start with one character class, which the stdlib scans
+# for quickly.
 _SENTENCE_END = re.compile(r"[\n。！？!?；;](?:(?<=\n)|[。！？!?；;]*[”’\"」』)]?)")
 
 
