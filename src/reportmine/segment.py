@@ -131,13 +131,13 @@ def clause_bounds(text: str, start: int, end: int, limit: int = 60) -> tuple[int
     """
     # the nearest stop on either side within `limit`, passing soft line breaks
     lo = max(0, start - limit)
-    stop = _CLAUSE_STOP_BEFORE.search(text, lo, start)
+    stop = _LAST_CLAUSE_STOP.match(text, lo, start)
     while stop is not None:
-        i = stop.start()
+        i = stop.end() - 1
         if text[i] != "\n" or not is_soft_newline(text, i):
             lo = i + 1
             break
-        stop = _CLAUSE_STOP_BEFORE.search(text, lo, i)
+        stop = _LAST_CLAUSE_STOP.match(text, lo, i)
     hi = min(len(text), end + limit)
     stop = _CLAUSE_STOP.search(text, end, hi)
     while stop is not None:
@@ -150,7 +150,7 @@ def clause_bounds(text: str, start: int, end: int, limit: int = 60) -> tuple[int
 
 
 _CLAUSE_STOP = re.compile("[" + re.escape(CLAUSE_STOPS) + "]")
-_CLAUSE_STOP_BEFORE = regex.compile("(?r)[" + regex.escape(CLAUSE_STOPS) + "]")   # the last one
+_LAST_CLAUSE_STOP = re.compile("(?s).*[" + re.escape(CLAUSE_STOPS) + "]")   # up to the last one
 
 
 @lru_cache(maxsize=4)
