@@ -118,19 +118,29 @@ def test_user_rules_the_analysis_cannot_read_are_scanned_whole(tmp_path, pattern
     assert_same_view(text, [(q.start, q.end) for q in find_quantities(text, lex)] or [(2, 4)], lex=lex)
 
 
-@pytest.mark.parametrize("pattern", [
-    r"(?<=\d+)号",              # a lookbehind of any width over plain characters
-    r"\d+(?=\s*[楼栋])",         # a lookahead of any width over plain characters
-    r"(?<![\p{Han}])\d+号",     # one unknown character looked at: context enough
+@pytest.mark.parametrize("pattern, margin", [
+    (r"(?<=\d+)号", 2),             # a lookbehind of any width over plain characters
+    (r"\d+(?=\s*[楼栋])", 2),        # a lookahead of any width over plain characters
+    (r"(?<![\p{Han}])\d+号", 2),    # one unknown character looked at: context enough
+    (r"\d+(?=\p{Han}{2}$)", 4),     # two unknown characters, then is it the end
+    (r"\d+号(?!\p{Han}\b)", 3),     # one unknown character and the one after it
 ])
-def test_user_rules_the_analysis_can_read_run_near_candidates(tmp_path, pattern):
+def test_user_rules_the_analysis_can_read_run_near_candidates(tmp_path, pattern, margin):
     (tmp_path / "exclusions.toml").write_text(
         f"[[rule]]\nid = \"mine\"\npattern = '{pattern}'\nexamples = []\n", encoding="utf-8")
     lex = load_lexicon((tmp_path,))
     mine = next(r for r in lex.rules if r.id == "mine")
-    assert mine.pattern in {rule[0] for rule in exclusion_plan(lex).near}
-    for text in ["合计12号楼3年共5人", "A12号 3 栋,另有35户", "第12号", "12号"]:
+    plan = exclusion_plan(lex)
+    assert mine.pattern in {rule[0] for rule in plan.near}
+    assert plan.margin == margin
+    for text in ["合计12号楼3年共5人", "A12号 3 栋,另有35户", "第12号", "12号", "共12号楼", "共12号楼\n"]:
         assert_same_view(text, [(q.start, q.end) for q in find_quantities(text, lex)] or [(0, 2)], lex=lex)
+    rnd = random.Random(pattern)
+    for _ in range(300):
+        text = "".join(rnd.choice(["12", "3", "号", "楼", "栋", "年", " ", "\n", "的", "户", "共", "A"])
+                       for _ in range(rnd.randint(1, 30)))
+        near = [(s, min(len(text), s + rnd.randint(1, 3))) for s in rnd.sample(range(len(text)), min(3, len(text)))]
+        assert_same_view(text, near, lex=lex)
 
 
 def test_a_user_rule_with_a_lookahead_past_the_number(tmp_path):

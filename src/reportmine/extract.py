@@ -210,10 +210,11 @@ def _class_items(op, av) -> set | None:
     return items
 
 
-def _confine(items, chars: set, widths: list) -> None:
+def _confine(items, chars: set, reaches: list) -> None:
     """Add to `chars` the class items of every character a match may consume or
-    a lookaround look at; to `widths`, how far a lookaround that cannot be
-    confined so may look.  Raise _Unbounded when neither holds."""
+    a lookaround look at; to `reaches`, how many characters past the one it
+    stands at an anchor or a lookaround that cannot be confined so may look
+    at.  Raise _Unbounded when neither holds."""
     for op, av in items:
         if op is _C.LITERAL or op is _C.IN:
             found = _class_items(op, av)
@@ -222,31 +223,57 @@ def _confine(items, chars: set, widths: list) -> None:
             chars |= found
         elif op is _C.BRANCH:
             for branch in av[1]:
-                _confine(branch, chars, widths)
+                _confine(branch, chars, reaches)
         elif op is _C.SUBPATTERN:
             if av[1] or av[2]:
                 raise _Unbounded                 # local flags
-            _confine(av[3], chars, widths)
+            _confine(av[3], chars, reaches)
         elif op is _C.ATOMIC_GROUP:
-            _confine(av, chars, widths)
+            _confine(av, chars, reaches)
         elif op in _REPEATS:
-            _confine(av[2], chars, widths)
+            _confine(av[2], chars, reaches)
         elif op is _C.GROUPREF:
             pass                                 # the group's characters are counted where it stands
         elif op is _C.AT:
-            widths.append(1)                     # ^ $ \b look at the characters beside
+            reaches.append(2)                    # ^ $ \b: the characters beside, and is the next the end
         elif op in _LOOKS:
             inner: set = set()
             try:
-                _confine(av[1], inner, widths)
+                _confine(av[1], inner, reaches)
                 chars |= inner
             except _Unbounded:
-                width = av[1].getwidth()[1]
-                if width >= _C.MAXREPEAT or any(o in _LOOKS for o, _ in av[1]):
-                    raise
-                widths.append(width)             # (?=\p{Han}): one character, whatever it is
+                reaches.append(_look_reach(av[1]))   # (?=\p{Han}): one character, whatever it is
         else:
             raise _Unbounded
+
+
+def _look_reach(items) -> int:
+    """How many characters from where it stands a lookaround with these
+    contents may look at; raise _Unbounded when that has no bound."""
+    reach = offset = 0
+    for op, av in items:
+        if op is _C.AT:
+            reach = max(reach, offset + 2)
+            continue
+        if op is _C.LITERAL or op is _C.IN:
+            width = inner = 1
+        elif op is _C.BRANCH:
+            width = max(branch.getwidth()[1] for branch in av[1])
+            inner = max(_look_reach(branch) for branch in av[1])
+        elif op is _C.SUBPATTERN:
+            width, inner = av[3].getwidth()[1], _look_reach(av[3])
+        elif op is _C.ATOMIC_GROUP:
+            width, inner = av.getwidth()[1], _look_reach(av)
+        elif op in _REPEATS:
+            width = av[1] * av[2].getwidth()[1]
+            inner = width + _look_reach(av[2])   # its last time round
+        else:
+            raise _Unbounded                     # a lookaround in a lookaround, a group reference
+        if offset + width >= _C.MAXREPEAT:
+            raise _Unbounded
+        reach = max(reach, offset + inner)
+        offset += width
+    return max(reach, offset)
 
 
 def _cue_chars(items, common: frozenset) -> frozenset | None:
@@ -349,7 +376,7 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
     read from the patterns once (the lexicon loader asks for it at load)."""
     near, wide = [], []
     chars: set = set()
-    widths: list = []
+    reaches: list = []
     common = _NUMBER_CHARS | frozenset("".join(lex.unit_words))
     for rule in lex.rules:
         tree = _parse_rule(rule.pattern.pattern)
@@ -359,7 +386,7 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
             if tree is None or tree.getwidth()[0] == 0:
                 raise _Unbounded                 # an empty match would need the scan's history
             rule_chars: set = set()
-            _confine(list(tree), rule_chars, widths)
+            _confine(list(tree), rule_chars, reaches)
         except _Unbounded:
             wide.append((rule.pattern, cue, False))
             continue
@@ -374,7 +401,7 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
         chars |= {regex.escape(c) for w in lex.idioms for c in w}
     run = "[" + "".join(sorted(chars)) + "]*+" if chars else "(?!)"
     return _ExclusionPlan(tuple(near), tuple(wide), regex.compile("(?r)" + run), regex.compile(run),
-                          max([2] + [w + 1 for w in widths]))
+                          max([2] + reaches))
 
 
 def _near_matches(text: str, near, windows, plan: _ExclusionPlan) -> list[tuple[int, int]]:
