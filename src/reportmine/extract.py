@@ -798,7 +798,8 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
                 change = last.change     # 分别增长5.1%和6.8%
         if not subject and same_sentence:
             subject = last.subject
-        last = Mention(q, subject, change, text[sent_start:sent_end], sent_start)
+        sentence = last.sentence if same_sentence else text[sent_start:sent_end]
+        last = Mention(q, subject, change, sentence, sent_start)
         out.append(last)
     return out
 
