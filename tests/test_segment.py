@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reportmine.normalize import normalize_text
-from reportmine.segment import (CLAUSE_STOPS, clause_bounds, is_soft_newline, sentence_at, sentence_spans,
-                                sentence_starts, split_sentences, tagged, tokens)
+from reportmine.segment import (CLAUSE_STOPS, clause_bounds, is_soft_newline, sentence_around, sentence_at,
+                                sentence_spans, sentence_starts, split_sentences, tagged, tokens)
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 
@@ -133,6 +133,8 @@ def test_sentences_and_clauses_read_as_step_by_step(text, at, width, limit):
     assert [(s.start, s.end) for s in split_sentences(text)] == _sentences_one_match_each(text)
     assert sentence_spans(text) == _sentences_one_match_each(text)
     assert sentence_starts(text) == [s for s, _ in _sentences_one_match_each(text)]
+    for pos in range(len(text)):
+        assert sentence_around(text, pos) == next(s for s in sentence_spans(text) if s[0] <= pos < s[1])
     start = min(at, len(text))
     end = min(start + width, len(text))
     assert clause_bounds(text, start, end, limit) == _clause_step_by_step(text, start, end, limit)

@@ -21,7 +21,7 @@ import regex
 from .lexicon import Lexicon, alternation
 from .model import Quantity
 from .numbers import find_quantities, parse_numeral
-from .segment import CLAUSE_STOPS, _tagged, clause_bounds, sentence_starts, tagged, tokens
+from .segment import CLAUSE_STOPS, _tagged, clause_bounds, sentence_around, tagged, tokens
 
 # jieba tags of words that can end a subject phrase (nouns and noun-like words)
 NOUNISH = ("n", "nr", "ns", "nt", "nz", "nrt", "ng", "vn", "an", "j", "zg", "l", "nrfg")
@@ -777,15 +777,14 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
             plausible.append(q)
     spans = excluded_spans(text, lex, [(q.start, q.end) for q in quantities], [(q.start, q.end) for q in plausible])
     starts = [s for s, _ in spans]
-    sentences = sentence_starts(text)
     out: list[Mention] = []
     last = None                          # the mention before
+    sent_start = sent_end = 0            # the sentence it stands in
     for q in plausible:
         if _overlaps(spans, starts, q.start, q.end):
             continue
-        i = bisect.bisect_right(sentences, q.start)
-        sent_start = sentences[i - 1]
-        sent_end = sentences[i] if i < len(sentences) else len(text)
+        if not sent_start <= q.start < sent_end:
+            sent_start, sent_end = sentence_around(text, q.start)
         lo, hi = clause_bounds(text, q.start, q.end)
         same_sentence = last is not None and last.sentence_start == sent_start
         if last is not None and last.quantity.end >= sent_start and last.quantity.end > lo:

@@ -11,6 +11,7 @@ the terms table is asked for.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,6 +69,44 @@ def sentence_starts(text: str) -> list[int]:
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     n = len(text)
     return [0] + [e for e in ends if e < n and (text[e - 1] != "\n" or not is_soft_newline(text, e - 1))]
+
+
+def sentence_around(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the sentence of `split_sentences` that holds offset
+    `pos` (0 <= pos < len(text)), read from the stops on either side of it
+    only.
+
+    >>> sentence_around("一。二\\n三", 2)
+    (2, 4)
+    """
+    if pos > 0 and text[pos - 1] in _TERMINATORS and text[pos] in _STOP_TAIL:
+        # inside the stops that end a sentence: the sides do not tell
+        spans = sentence_spans(text)
+        return spans[bisect.bisect_right(spans, (pos, len(text) + 1)) - 1]
+    start = 0
+    stop = _LAST_STOP.search(text, 0, pos)
+    while stop is not None:
+        i = stop.start()
+        if text[i] != "\n":                      # a run of stops ends here, with its quote
+            start = i + 2 if text[i + 1] in _CLOSERS else i + 1
+            break
+        if not is_soft_newline(text, i):
+            start = i + 1
+            break
+        stop = _LAST_STOP.search(text, 0, i)
+    stop = _SENTENCE_END.search(text, pos)
+    while stop is not None:
+        end = stop.end()
+        if text[end - 1] != "\n" or not is_soft_newline(text, end - 1):
+            return start, end
+        stop = _SENTENCE_END.search(text, end)
+    return start, len(text)
+
+
+_TERMINATORS = "。！？!?；;"
+_CLOSERS = "”’\"」』)"
+_STOP_TAIL = _TERMINATORS + _CLOSERS
+_LAST_STOP = regex.compile(r"(?r)[\n。！？!?；;]")
 
 
 SOFT_LINE_MIN = 16
