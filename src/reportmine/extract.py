@@ -154,6 +154,9 @@ class _ExclusionPlan:
     left: object         # regex: the run of non-barrier characters that ends at pos
     right: object        # regex: the run that starts at pos
     margin: int          # context a match attempt may look at past a barrier
+    cue_rules: dict      # cue character -> the slow near rules (by index) it is a cue of
+    cued: frozenset      # those rules (all slow ones whose cues are not digits, which every number holds)
+    cue_class: object    # stdlib pattern of those characters, or None
     barriers: dict = field(default_factory=dict)   # character -> is it a barrier, as met
 
 
@@ -377,6 +380,7 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
     near, wide = [], []
     chars: set = set()
     reaches: list = []
+    cue_rules: dict = {}
     common = _NUMBER_CHARS | frozenset("".join(lex.unit_words))
     for rule in lex.rules:
         tree = _parse_rule(rule.pattern.pattern)
@@ -390,7 +394,11 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
         except _Unbounded:
             wide.append((rule.pattern, cue, False))
             continue
-        near.append((rule.pattern, cue, tree.getwidth()[0], _slow_start(list(tree))))
+        slow = _slow_start(list(tree))
+        if slow and found and found.isdisjoint("0123456789"):
+            for c in found:
+                cue_rules.setdefault(c, []).append(len(near))
+        near.append((rule.pattern, cue, tree.getwidth()[0], slow))
         chars |= rule_chars
     if lex.idiom_regex is not None and "" in lex.idioms:
         wide.append((lex.idiom_regex, None, True))   # an empty word matches everywhere
@@ -401,7 +409,9 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
         chars |= {regex.escape(c) for w in lex.idioms for c in w}
     run = "[" + "".join(sorted(chars)) + "]*+" if chars else "(?!)"
     return _ExclusionPlan(tuple(near), tuple(wide), regex.compile("(?r)" + run), regex.compile(run),
-                          max([2] + reaches))
+                          max([2] + reaches), {c: tuple(rules) for c, rules in cue_rules.items()},
+                          frozenset(k for rules in cue_rules.values() for k in rules),
+                          _char_class(cue_rules) if cue_rules else None)
 
 
 def _near_matches(text: str, near, windows, plan: _ExclusionPlan) -> list[tuple[int, int]]:
@@ -411,8 +421,8 @@ def _near_matches(text: str, near, windows, plan: _ExclusionPlan) -> list[tuple[
     if not plan.near:
         return spans
     for piece in _pieces(text, _regions(text, near, windows, plan), plan.margin):
-        for rule in plan.near:
-            _piece_matches(rule, piece, plan.margin, spans)
+        for k, rule in enumerate(plan.near):
+            _piece_matches(k, rule, piece, plan, spans)
     return spans
 
 
@@ -458,12 +468,13 @@ def _is_barrier(c: str, plan: _ExclusionPlan) -> bool:
 class _Piece:
     """Regions with their context, joined into one string to scan."""
 
-    __slots__ = ("string", "pos", "starts", "ends", "shifts", "_long")
+    __slots__ = ("string", "pos", "starts", "ends", "shifts", "_long", "_cued")
 
     def __init__(self, string: str, pos: int, starts: list, ends: list, shifts: list) -> None:
         self.string, self.pos = string, pos
         self.starts, self.ends, self.shifts = starts, ends, shifts     # of each region
         self._long: dict = {}
+        self._cued: dict | None = None
 
     def long_regions(self, width: int) -> list[int]:
         """The regions at least `width` characters long (shorter ones hold no match)."""
@@ -472,14 +483,22 @@ class _Piece:
             found = self._long[width] = [i for i, (s, e) in enumerate(zip(self.starts, self.ends)) if e - s >= width]
         return found
 
-    def holding(self, cue) -> list[int]:
-        """The regions that hold a cue character."""
-        found: list[int] = []
-        for m in cue.finditer(self.string, self.pos):
-            i = bisect.bisect_right(self.starts, m.start()) - 1
-            if i >= 0 and m.start() < self.ends[i] and (not found or found[-1] != i):
-                found.append(i)
-        return found
+    def cued_regions(self, plan: _ExclusionPlan) -> dict:
+        """Rule (index in plan.near) -> the regions that hold a character of
+        its cue, for the rules in plan.cued, from one scan for them all."""
+        if self._cued is None:
+            self._cued = {}
+            if plan.cue_class is not None:
+                for m in plan.cue_class.finditer(self.string, self.pos):
+                    h = m.start()
+                    i = bisect.bisect_right(self.starts, h) - 1
+                    if i < 0 or h >= self.ends[i]:
+                        continue                 # context, not a region
+                    for k in plan.cue_rules[m.group()]:
+                        regions = self._cued.setdefault(k, [])
+                        if not regions or regions[-1] != i:
+                            regions.append(i)
+        return self._cued
 
 
 def _pieces(text: str, regions, margin: int) -> list[_Piece]:
@@ -530,22 +549,22 @@ def _pieces(text: str, regions, margin: int) -> list[_Piece]:
     return pieces
 
 
-def _piece_matches(rule: tuple, piece: _Piece, margin: int, spans: list) -> None:
-    """Add to `spans` the matches of `rule` in the regions of `piece`."""
+def _piece_matches(k: int, rule: tuple, piece: _Piece, plan: _ExclusionPlan, spans: list) -> None:
+    """Add to `spans` the matches of `rule` (plan.near[k]) in the regions of `piece`."""
     pattern, cue, width, slow = rule
     string, starts, ends, shifts = piece.string, piece.starts, piece.ends, piece.shifts
-    # a rule that is slow to scan: when few regions can hold a match (long
-    # enough, with a cue character), scan just those; else the whole piece
-    few = len(starts) // 2
-    todo = piece.long_regions(width) if slow and width > 1 else None
-    if slow and cue is not None:
-        if todo is not None and len(todo) <= few:
+    # a rule that is slow to scan: when few regions can hold a match (with a
+    # cue character, long enough), scan just those; else the whole piece
+    todo = None
+    if slow and k in plan.cued:
+        todo = [i for i in piece.cued_regions(plan).get(k, ()) if ends[i] - starts[i] >= width]
+    elif slow and width > 1:
+        todo = piece.long_regions(width)
+        if cue is not None and len(todo) <= len(starts) // 2:
             todo = [i for i in todo if cue.search(string, starts[i], ends[i])]
-        elif len(cue.findall(string, piece.pos)) <= few:
-            todo = [i for i in piece.holding(cue) if ends[i] - starts[i] >= width]
-    if todo is not None and len(todo) <= few:
+    if todo is not None and len(todo) <= len(starts) // 2:
         for i in todo:
-            for m in pattern.finditer(string, starts[i], min(len(string), ends[i] + margin)):
+            for m in pattern.finditer(string, starts[i], min(len(string), ends[i] + plan.margin)):
                 if m.end() <= ends[i]:
                     spans.append((m.start() + shifts[i], m.end() + shifts[i]))
         return
