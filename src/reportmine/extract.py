@@ -15,6 +15,7 @@ import re
 import warnings
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -147,9 +148,18 @@ def _windows(near: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
 # piece is one of the window's.  Rules whose patterns cannot be bounded so
 # (a negated class, `.`, an unbounded lookaround) keep the plain window scan.
 
+class _NearRule(NamedTuple):
+    """A rule scanned in regions only."""
+    pattern: object
+    cue: object          # stdlib pattern of characters one of which every match holds, or None
+    cue_chars: frozenset | None
+    width: int           # of its shortest match
+    slow: bool           # see _slow_start
+
+
 @dataclass(frozen=True)
 class _ExclusionPlan:
-    near: tuple          # (pattern, cue, shortest match, slow start) of the rules scanned in regions only
+    near: tuple          # _NearRule, ...
     wide: tuple          # (pattern, cue, keep empty matches) of the rules scanned over whole windows
     left: object         # regex: the run of non-barrier characters that ends at pos
     right: object        # regex: the run that starts at pos
@@ -398,14 +408,15 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
         if slow and found and found.isdisjoint("0123456789"):
             for c in found:
                 cue_rules.setdefault(c, []).append(len(near))
-        near.append((rule.pattern, cue, tree.getwidth()[0], slow))
+        near.append(_NearRule(rule.pattern, cue, found, tree.getwidth()[0], slow))
         chars |= rule_chars
     if lex.idiom_regex is not None and "" in lex.idioms:
         wide.append((lex.idiom_regex, None, True))   # an empty word matches everywhere
     elif lex.idiom_regex is not None:
         # the same matches as lex.idiom_regex: plain words read alike by both engines
-        near.append((re.compile(_literal_trie(lex.idioms)), _char_class({w[0] for w in lex.idioms}),
-                     min(map(len, lex.idioms)), False))
+        first = frozenset(w[0] for w in lex.idioms)
+        near.append(_NearRule(re.compile(_literal_trie(lex.idioms)), _char_class(first), first,
+                              min(map(len, lex.idioms)), False))
         chars |= {regex.escape(c) for w in lex.idioms for c in w}
     run = "[" + "".join(sorted(chars)) + "]*+" if chars else "(?!)"
     return _ExclusionPlan(tuple(near), tuple(wide), regex.compile("(?r)" + run), regex.compile(run),
@@ -421,9 +432,19 @@ def _near_matches(text: str, near, windows, plan: _ExclusionPlan) -> list[tuple[
     if not plan.near:
         return spans
     for piece in _pieces(text, _regions(text, near, windows, plan), plan.margin):
+        # a match lies in one region, and holds a cue character: in a short
+        # piece (a text of a line or two) most rules can be passed over
+        longest = max(e - s for s, e in zip(piece.starts, piece.ends))
+        present = frozenset(piece.string) if len(piece.string) <= _SHORT_PIECE else None
         for k, rule in enumerate(plan.near):
+            if rule.width > longest or (present is not None and rule.cue_chars is not None
+                                        and rule.cue_chars.isdisjoint(present)):
+                continue
             _piece_matches(k, rule, piece, plan, spans)
     return spans
+
+
+_SHORT_PIECE = 200
 
 
 def _regions(text: str, near, windows, plan: _ExclusionPlan) -> list[list[int]]:
@@ -551,7 +572,7 @@ def _pieces(text: str, regions, margin: int) -> list[_Piece]:
 
 def _piece_matches(k: int, rule: tuple, piece: _Piece, plan: _ExclusionPlan, spans: list) -> None:
     """Add to `spans` the matches of `rule` (plan.near[k]) in the regions of `piece`."""
-    pattern, cue, width, slow = rule
+    pattern, cue, _, width, slow = rule
     string, starts, ends, shifts = piece.string, piece.starts, piece.ends, piece.shifts
     # a rule that is slow to scan: when few regions can hold a match (with a
     # cue character, long enough), scan just those; else the whole piece
