@@ -434,11 +434,12 @@ def _near_matches(text: str, near, windows, plan: _ExclusionPlan) -> list[tuple[
     for piece in _pieces(text, _regions(text, near, windows, plan), plan.margin):
         # a match lies in one region, and holds a cue character: in a short
         # piece (a text of a line or two) most rules can be passed over
-        longest = max(e - s for s, e in zip(piece.starts, piece.ends))
+        longest = piece.longest
         present = frozenset(piece.string) if len(piece.string) <= _SHORT_PIECE else None
         for k, rule in enumerate(plan.near):
-            if rule.width > longest or (present is not None and rule.cue_chars is not None
-                                        and rule.cue_chars.isdisjoint(present)):
+            if rule.width > longest:
+                continue
+            if present is not None and rule.cue_chars is not None and rule.cue_chars.isdisjoint(present):
                 continue
             _piece_matches(k, rule, piece, plan, spans)
     return spans
@@ -489,11 +490,12 @@ def _is_barrier(c: str, plan: _ExclusionPlan) -> bool:
 class _Piece:
     """Regions with their context, joined into one string to scan."""
 
-    __slots__ = ("string", "pos", "starts", "ends", "shifts", "_long", "_cued")
+    __slots__ = ("string", "pos", "starts", "ends", "shifts", "longest", "_long", "_cued")
 
-    def __init__(self, string: str, pos: int, starts: list, ends: list, shifts: list) -> None:
+    def __init__(self, string: str, pos: int, starts: list, ends: list, shifts: list, longest: int) -> None:
         self.string, self.pos = string, pos
         self.starts, self.ends, self.shifts = starts, ends, shifts     # of each region
+        self.longest = longest                                          # region
         self._long: dict = {}
         self._cued: dict | None = None
 
@@ -530,14 +532,14 @@ def _pieces(text: str, regions, margin: int) -> list[_Piece]:
     ends: list[int] = []
     shifts: list[int] = []
     seg_start = seg_end = -1            # the current segment of text, none yet
-    length = pos = 0                    # of the piece, current segment included
+    length = pos = longest = 0          # of the piece, current segment included; of its regions
 
     def close() -> None:
-        nonlocal parts, starts, ends, shifts, seg_end, length, pos
+        nonlocal parts, starts, ends, shifts, seg_end, length, pos, longest
         if seg_end >= 0:
             parts.append(text[seg_start:seg_end])
-            pieces.append(_Piece("".join(parts), pos, starts, ends, shifts))
-        parts, starts, ends, shifts, seg_end, length, pos = [], [], [], [], -1, 0, 0
+            pieces.append(_Piece("".join(parts), pos, starts, ends, shifts, longest))
+        parts, starts, ends, shifts, seg_end, length, pos, longest = [], [], [], [], -1, 0, 0, 0
 
     for a, b, lo, hi in regions:
         # a region at its window's start: the window's scan starts there, so
@@ -564,6 +566,8 @@ def _pieces(text: str, regions, margin: int) -> list[_Piece]:
         starts.append(a - shift)
         ends.append(b - shift)
         shifts.append(shift)
+        if b - a > longest:
+            longest = b - a
         if last:
             close()
     close()
