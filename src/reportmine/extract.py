@@ -77,7 +77,12 @@ def excluded_spans(text: str, lex: Lexicon, near: list[tuple[int, int]] | None =
         return _merge(_window_matches(text, [(0, len(text))], rules))
     windows = _windows(near, len(text))
     plan = exclusion_plan(lex)
-    return _merge(_window_matches(text, windows, plan.wide)
+    if plan.wide_cue is not None:
+        # the windows where any wide rule can match (each checks its own cue again)
+        wide_windows = [w for w in windows if plan.wide_cue.search(text, w[0], w[1])]
+    else:
+        wide_windows = windows
+    return _merge(_window_matches(text, wide_windows, plan.wide)
                   + _near_matches(text, near if seen is None else seen, windows, plan))
 
 
@@ -167,6 +172,7 @@ class _ExclusionPlan:
     cue_rules: dict      # cue character -> the slow near rules (by index) it is a cue of
     cued: frozenset      # those rules (all slow ones whose cues are not digits, which every number holds)
     cue_class: object    # stdlib pattern of those characters, or None
+    wide_cue: object     # stdlib pattern of the cue characters of all wide rules, if each has a cue
     barriers: dict = field(default_factory=dict)   # character -> is it a barrier, as met
 
 
@@ -391,6 +397,7 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
     chars: set = set()
     reaches: list = []
     cue_rules: dict = {}
+    wide_cues: list = []                 # the cue characters of each wide rule, or None
     common = _NUMBER_CHARS | frozenset("".join(lex.unit_words))
     for rule in lex.rules:
         tree = _parse_rule(rule.pattern.pattern)
@@ -403,6 +410,7 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
             _confine(list(tree), rule_chars, reaches)
         except _Unbounded:
             wide.append((rule.pattern, cue, False))
+            wide_cues.append(found or None)
             continue
         slow = _slow_start(list(tree))
         if slow and found and found.isdisjoint("0123456789"):
@@ -412,6 +420,7 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
         chars |= rule_chars
     if lex.idiom_regex is not None and "" in lex.idioms:
         wide.append((lex.idiom_regex, None, True))   # an empty word matches everywhere
+        wide_cues.append(None)
     elif lex.idiom_regex is not None:
         # the same matches as lex.idiom_regex: plain words read alike by both engines
         first = frozenset(w[0] for w in lex.idioms)
@@ -422,7 +431,8 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
     return _ExclusionPlan(tuple(near), tuple(wide), regex.compile("(?r)" + run), regex.compile(run),
                           max([2] + reaches), {c: tuple(rules) for c, rules in cue_rules.items()},
                           frozenset(k for rules in cue_rules.values() for k in rules),
-                          _char_class(cue_rules) if cue_rules else None)
+                          _char_class(cue_rules) if cue_rules else None,
+                          _char_class(set().union(*wide_cues)) if wide and None not in wide_cues else None)
 
 
 def _near_matches(text: str, near, windows, plan: _ExclusionPlan) -> list[tuple[int, int]]:
