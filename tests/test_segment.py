@@ -3,9 +3,12 @@ from pathlib import Path
 
 import pytest
 import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reportmine.normalize import normalize_text
-from reportmine.segment import clause_bounds, sentence_at, split_sentences, tagged, tokens
+from reportmine.segment import (CLAUSE_STOPS, clause_bounds, is_soft_newline, sentence_around, sentence_at,
+                                sentence_spans, sentence_starts, split_sentences, tagged, tokens)
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 
@@ -88,3 +91,50 @@ def test_a_layout_wrap_does_not_end_a_sentence():
 ])
 def test_headlines_and_bulletin_lines_keep_their_line_breaks(text):
     assert len(split_sentences(text)) == text.count("\n") + 1
+
+
+# split_sentences and clause_bounds find their stops with one search each;
+# the readings below, one regex match per sentence and one step per
+# character, are what they must agree with.
+_SENTENCE = regex.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’\"」』)]?|\n|$)")
+
+
+def _sentences_one_match_each(text):
+    out = []
+    for m in _SENTENCE.finditer(text):
+        if m.end() <= m.start():
+            continue
+        if out and text[out[-1][1] - 1] == "\n" and is_soft_newline(text, out[-1][1] - 1):
+            out[-1] = (out[-1][0], m.end())
+        else:
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _clause_step_by_step(text, start, end, limit):
+    lo = start
+    while lo > 0 and start - lo < limit and (text[lo - 1] not in CLAUSE_STOPS or is_soft_newline(text, lo - 1)):
+        lo -= 1
+    hi = end
+    while hi < len(text) and hi - end < limit and (text[hi] not in CLAUSE_STOPS or is_soft_newline(text, hi)):
+        hi += 1
+    return lo, hi
+
+
+STOPPY = st.lists(st.sampled_from([
+    "。", "！", "？", "!", "?", "；", ";", "\n", "，", ",", "、", "：", ":", "”", "’", "\"", "」", "』", ")", "）",
+    " ", "12", "5.", "6%", "一二", "万", "的", "今年以来街道共完成征迁签约工作涉及", "签约", "户",
+]), max_size=50).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(STOPPY, st.integers(0, 200), st.integers(0, 6), st.sampled_from([60, 20, 5, 1]))
+def test_sentences_and_clauses_read_as_step_by_step(text, at, width, limit):
+    assert [(s.start, s.end) for s in split_sentences(text)] == _sentences_one_match_each(text)
+    assert sentence_spans(text) == _sentences_one_match_each(text)
+    assert sentence_starts(text) == [s for s, _ in _sentences_one_match_each(text)]
+    for pos in range(len(text)):
+        assert sentence_around(text, pos) == next(s for s in sentence_spans(text) if s[0] <= pos < s[1])
+    start = min(at, len(text))
+    end = min(start + width, len(text))
+    assert clause_bounds(text, start, end, limit) == _clause_step_by_step(text, start, end, limit)

@@ -570,6 +570,9 @@ def _load(extra: tuple[str, ...], signature: tuple = ()) -> Lexicon:
     from .places import place_rules
     place_rules(lex)
     period_rules(lex)
+    # read the exclusion rules' patterns for scanning now, not at the first document
+    from .extract import exclusion_plan
+    exclusion_plan(lex)
     return lex
 
 

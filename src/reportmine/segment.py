@@ -11,6 +11,8 @@ the terms table is asked for.
 """
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +20,6 @@ import regex
 
 from .lexicon import Lexicon
 
-_SENTENCE_RE = regex.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’\"」』)]?|\n|$)")
 CLAUSE_STOPS = "。！？!?；;\n，,、：:"
 
 
@@ -36,16 +37,76 @@ def split_sentences(text: str) -> list[Sentence]:
     >>> [(s.start, s.end) for s in split_sentences("一。二\\n三")]
     [(0, 2), (2, 4), (4, 5)]
     """
-    out: list[Sentence] = []
-    for m in _SENTENCE_RE.finditer(text):
-        if m.end() <= m.start():
-            continue
-        if out and text[out[-1].end - 1] == "\n" and is_soft_newline(text, out[-1].end - 1):
-            prev = out.pop()
-            out.append(Sentence(prev.start, m.end(), text[prev.start:m.end()]))
-        else:
-            out.append(Sentence(m.start(), m.end(), m.group()))
-    return out
+    return [Sentence(start, end, text[start:end]) for start, end in sentence_spans(text)]
+
+
+# What ends a sentence: a run of stops with the closing quote after it, or a
+# line break; a sentence is the text up to the next one (or the end of the
+# text).  Written to start with one character class, which the stdlib scans
+# for quickly.
+_SENTENCE_END = re.compile(r"[\n。！？!?；;](?:(?<=\n)|[。！？!?；;]*[”’\"」』)]?)")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `split_sentences`, without building them.
+
+    >>> sentence_spans("一。二\\n三")
+    [(0, 2), (2, 4), (4, 5)]
+    """
+    starts = sentence_starts(text)
+    return list(zip(starts, starts[1:] + [len(text)]))
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Where each sentence of `split_sentences` starts.
+
+    >>> sentence_starts("一。二\\n三")
+    [0, 2, 4]
+    """
+    if not text:
+        return []
+    # every end starts a sentence but the text's own end and a soft line break
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    n = len(text)
+    return [0] + [e for e in ends if e < n and (text[e - 1] != "\n" or not is_soft_newline(text, e - 1))]
+
+
+def sentence_around(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the sentence of `split_sentences` that holds offset
+    `pos` (0 <= pos < len(text)), read from the stops on either side of it
+    only.
+
+    >>> sentence_around("一。二\\n三", 2)
+    (2, 4)
+    """
+    if pos > 0 and text[pos - 1] in _TERMINATORS and text[pos] in _STOP_TAIL:
+        # inside the stops that end a sentence: the sides do not tell
+        spans = sentence_spans(text)
+        return spans[bisect.bisect_right(spans, (pos, len(text) + 1)) - 1]
+    start = 0
+    stop = _LAST_STOP.search(text, 0, pos)
+    while stop is not None:
+        i = stop.start()
+        if text[i] != "\n":                      # a run of stops ends here, with its quote
+            start = i + 2 if text[i + 1] in _CLOSERS else i + 1
+            break
+        if not is_soft_newline(text, i):
+            start = i + 1
+            break
+        stop = _LAST_STOP.search(text, 0, i)
+    stop = _SENTENCE_END.search(text, pos)
+    while stop is not None:
+        end = stop.end()
+        if text[end - 1] != "\n" or not is_soft_newline(text, end - 1):
+            return start, end
+        stop = _SENTENCE_END.search(text, end)
+    return start, len(text)
+
+
+_TERMINATORS = "。！？!?；;"
+_CLOSERS = "”’\"」』)"
+_STOP_TAIL = _TERMINATORS + _CLOSERS
+_LAST_STOP = regex.compile(r"(?r)[\n。！？!?；;]")
 
 
 SOFT_LINE_MIN = 16
@@ -107,13 +168,28 @@ def clause_bounds(text: str, start: int, end: int, limit: int = 60) -> tuple[int
     >>> clause_bounds("其中,建安投资完成151384万元,比增61.7%", 9, 17)
     (3, 17)
     """
-    lo = start
-    while lo > 0 and start - lo < limit and (text[lo - 1] not in CLAUSE_STOPS or is_soft_newline(text, lo - 1)):
-        lo -= 1
-    hi = end
-    while hi < len(text) and hi - end < limit and (text[hi] not in CLAUSE_STOPS or is_soft_newline(text, hi)):
-        hi += 1
+    # the nearest stop on either side within `limit`, passing soft line breaks
+    lo = max(0, start - limit)
+    stop = _LAST_CLAUSE_STOP.match(text, lo, start)
+    while stop is not None:
+        i = stop.end() - 1
+        if text[i] != "\n" or not is_soft_newline(text, i):
+            lo = i + 1
+            break
+        stop = _LAST_CLAUSE_STOP.match(text, lo, i)
+    hi = min(len(text), end + limit)
+    stop = _CLAUSE_STOP.search(text, end, hi)
+    while stop is not None:
+        i = stop.start()
+        if text[i] != "\n" or not is_soft_newline(text, i):
+            hi = i
+            break
+        stop = _CLAUSE_STOP.search(text, i + 1, hi)
     return lo, hi
+
+
+_CLAUSE_STOP = re.compile("[" + re.escape(CLAUSE_STOPS) + "]")
+_LAST_CLAUSE_STOP = re.compile("(?s).*[" + re.escape(CLAUSE_STOPS) + "]")   # up to the last one
 
 
 @lru_cache(maxsize=4)
