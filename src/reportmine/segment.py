@@ -247,5 +247,7 @@ def _tagged(lex: Lexicon, text: str, hmm: bool) -> tuple:
 
 
 def warm(lex: Lexicon) -> None:
-    """Load the tokenizer now (worker start-up), not at the first document."""
-    tokenizer(lex)
+    """Load the tokenizer now (worker start-up), not at the first document;
+    its HMM model (used for place names) loads at the first HMM call."""
+    tk, _ = tokenizer(lex)
+    tk.tag("下何宅村", True)
