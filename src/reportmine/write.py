@@ -175,6 +175,17 @@ def render_rows(rows, columns, fmt: str = "csv", excel: bool = False) -> str:
     """
     out = io.StringIO()
     w = RowWriter(out, columns, fmt, excel, header=False)
+    if fmt in ("csv", "tsv") and not excel and rows:
+        # all rows in one call; csv writes None as an empty cell, and only
+        # inf and nan need a word (see _cell)
+        table = [[v if v.__class__ is not float or math.isfinite(v) else "" for v in map(row.get, w.columns)]
+                 for row in rows]
+        w.writer.writerows(table)
+        text = w.line.getvalue()
+        if text.count("\r") == len(rows):      # every \r ends a record: none is inside a cell
+            return text.replace("\r\n", "\n")
+        w.line.seek(0)
+        w.line.truncate()
     for row in rows:
         w.write(row)
     return out.getvalue()
