@@ -126,3 +126,17 @@ def test_a_state_file_that_cannot_be_used_is_a_usage_error(tmp_path):
     r = _extract(corpus, "--state", tmp_path / "junk.db", "-o", tmp_path / "o.csv")
     assert r.exit_code == 2 and "not a usable reportmine state" in r.stderr
     assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_workers_write_rows_out_and_the_summary_still_counts_them(tmp_path, jobs):
+    corpus = make_corpus(tmp_path / "c", 6)
+    out = tmp_path / "out.csv"
+    summary = run(RunOptions(inputs=(str(corpus),), output=str(out), jobs=jobs))
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows and summary.indicators == len(rows)
+    # the rows themselves still reach a caller that asks for them
+    seen = []
+    run(RunOptions(inputs=(str(corpus),), output=str(tmp_path / "again.csv"), jobs=jobs),
+        on_result=lambda r: seen.extend(r.indicators))
+    assert len(seen) == len(rows)

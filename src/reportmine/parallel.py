@@ -28,7 +28,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 
 from .lexicon import Lexicon, load_lexicon
@@ -66,6 +66,8 @@ class WorkSpec:
     digest: bool = False          # compute the content hash (for --state)
     # tables whose rows the worker writes out itself: (table, columns, format, excel)
     render: tuple = ()
+    # send those tables' rows back too (for --state and callers that read rows)
+    keep_rendered_rows: bool = True
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,9 @@ def process_ref(src: Source, lex: Lexicon, spec: WorkSpec) -> Outcome:
     sha = content_hash(loaded) if spec.digest else ""
     rendered = tuple((table, render_rows(getattr(result, table), columns, fmt, excel))
                      for table, columns, fmt, excel in spec.render)
+    if rendered and not spec.keep_rendered_rows:
+        # the text is all the parent needs: no rows to pickle and unpickle
+        result = replace(result, **{table: () for table, _ in rendered})
     return Outcome(result, nbytes, loaded.size, loaded.mtime, sha, read_at, rendered)
 
 

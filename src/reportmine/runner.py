@@ -179,7 +179,7 @@ def run(opts: RunOptions, stdout=None, on_result: Callable[[DocResult], None] | 
     progress = progress or Progress()
     lex = load_lexicon(opts.lexicons)
     spec = WorkSpec(opts.lexicons, pipeline_options(opts), opts.max_bytes, digest=opts.state is not None,
-                    render=render_spec(opts))
+                    render=render_spec(opts), keep_rendered_rows=opts.state is not None or on_result is not None)
     jobs = max(1, opts.jobs)
     stats = PoolStats()
     with ExitStack() as stack:
@@ -211,7 +211,7 @@ def run(opts: RunOptions, stdout=None, on_result: Callable[[DocResult], None] | 
                 result, nbytes, rendered = outcome.result, outcome.nbytes, outcome.rendered
                 if store is not None and outcome.sha256:
                     store.save(_entry(src, outcome, options), result)
-            summary.add(result, 0 if reused else nbytes)
+            summary.add(result, 0 if reused else nbytes, indicators=result.document["indicators"])
             write_result(writers, result, () if reused else rendered)
             progress.advance(result, nbytes, reused)
             if on_result is not None:
