@@ -152,12 +152,13 @@ def test_a_user_rule_with_a_lookahead_past_the_number(tmp_path):
     assert_same_view(text, [(q.start, q.end) for q in find_quantities(text, lex)], lex=lex)
 
 
-@pytest.mark.parametrize("words", ['["", "一线"]', '[""]'])
-def test_an_empty_idiom_word_reads_as_before(tmp_path, words):
+@pytest.mark.parametrize("words", ['["", "一线"]', '[" "]'])
+def test_an_empty_idiom_word_is_a_lexicon_error(tmp_path, words):
+    # it would match everywhere and exclude every number
+    from reportmine.lexicon import LexiconError
     (tmp_path / "exclusions.toml").write_text(f"[idioms]\nwords = {words}\n", encoding="utf-8")
-    lex = load_lexicon((tmp_path,))
-    text = "完成签约212户,一线干部35人"
-    assert_same_view(text, [(q.start, q.end) for q in find_quantities(text, lex)], lex=lex)
+    with pytest.raises(LexiconError, match=r"exclusions\.toml.*empty or blank word"):
+        load_lexicon((tmp_path,))
 
 
 def test_literal_trie_matches_like_the_alternation_longest_first():

@@ -71,9 +71,9 @@ def excluded_spans(text: str, lex: Lexicon, near: list[tuple[int, int]] | None =
     [(0, 5)]
     """
     if near is None:
-        rules = [(rule.pattern, None, False) for rule in lex.rules]
+        rules = [(rule.pattern, None) for rule in lex.rules]
         if lex.idiom_regex is not None:
-            rules.append((lex.idiom_regex, None, True))
+            rules.append((lex.idiom_regex, None))
         return _merge(_window_matches(text, [(0, len(text))], rules))
     windows = _windows(near, len(text))
     plan = exclusion_plan(lex)
@@ -99,16 +99,14 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _window_matches(text: str, windows: list[tuple[int, int]], rules) -> list[tuple[int, int]]:
-    """Every match of every (pattern, cue, keep empty matches) rule, each run
-    over each window.  (Rules drop empty matches; the idioms, an alternation
-    of words, keep them: an empty word is a word.)"""
+    """Every non-empty match of every (pattern, cue) rule, each run over each window."""
     spans = []
-    for pattern, cue, keep_empty in rules:
+    for pattern, cue in rules:
         for lo, hi in windows:
             if cue is not None and cue.search(text, lo, hi) is None:
                 continue         # every match holds a cue character
             for m in pattern.finditer(text, lo, hi):
-                if keep_empty or m.end() > m.start():
+                if m.end() > m.start():
                     spans.append(m.span())
     return spans
 
@@ -165,7 +163,7 @@ class _NearRule(NamedTuple):
 @dataclass(frozen=True)
 class _ExclusionPlan:
     near: tuple          # _NearRule, ...
-    wide: tuple          # (pattern, cue, keep empty matches) of the rules scanned over whole windows
+    wide: tuple          # (pattern, cue) of the rules scanned over whole windows
     left: object         # regex: the run of non-barrier characters that ends at pos
     right: object        # regex: the run that starts at pos
     margin: int          # context a match attempt may look at past a barrier
@@ -409,7 +407,7 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
             rule_chars: set = set()
             _confine(list(tree), rule_chars, reaches)
         except _Unbounded:
-            wide.append((rule.pattern, cue, False))
+            wide.append((rule.pattern, cue))
             wide_cues.append(found or None)
             continue
         slow = _slow_start(list(tree))
@@ -418,10 +416,7 @@ def exclusion_plan(lex: Lexicon) -> _ExclusionPlan:
                 cue_rules.setdefault(c, []).append(len(near))
         near.append(_NearRule(rule.pattern, cue, found, tree.getwidth()[0], slow))
         chars |= rule_chars
-    if lex.idiom_regex is not None and "" in lex.idioms:
-        wide.append((lex.idiom_regex, None, True))   # an empty word matches everywhere
-        wide_cues.append(None)
-    elif lex.idiom_regex is not None:
+    if lex.idiom_regex is not None:       # (the loader admits no empty word)
         # the same matches as lex.idiom_regex: plain words read alike by both engines
         first = frozenset(w[0] for w in lex.idioms)
         near.append(_NearRule(re.compile(_literal_trie(lex.idioms)), _char_class(first), first,

@@ -433,7 +433,10 @@ class _Builder:
                 _str_list(r.get("counter", []), path, f"{where} field 'counter'"),
                 path.name,
             )
-        self.idioms += _str_list(data.get("idioms", {}).get("words", []), path, "[idioms] field 'words'")
+        idioms = _str_list(data.get("idioms", {}).get("words", []), path, "[idioms] field 'words'")
+        # an empty word would match everywhere and exclude every number
+        _need(all(w.strip() for w in idioms), path, "[idioms] field 'words'", "must not hold an empty or blank word")
+        self.idioms += idioms
         cn = data.get("chinese_numerals", {})
         if "min_value" in cn:
             _need(isinstance(cn["min_value"], (int, float)), path, "[chinese_numerals] field 'min_value'", "must be a number")
