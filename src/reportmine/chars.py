@@ -79,9 +79,10 @@ class CharSet:
         """How many characters of `text` are in the set."""
         n = len(self._bmp.findall(text)) if self._bmp is not None else 0
         if self._astral:
-            n += sum(1 for c in _ASTRAL_RE.findall(text) if c in self.chars)
+            n += sum(1 for c in ASTRAL_RE.findall(text) if c in self.chars)
         return n
 
 
+# any character beyond the BMP
 ASTRAL = "[\U00010000-\U0010ffff]"
-_ASTRAL_RE = re.compile(ASTRAL)
+ASTRAL_RE = re.compile(ASTRAL)

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import regex
 
+from .chars import class_body
 from .lexicon import Lexicon, alternation
 from .model import Quantity
 from .numbers import find_quantities, parse_numeral
@@ -360,7 +361,7 @@ def _slow_start(items) -> bool:
 
 
 def _char_class(chars) -> object:
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+    return re.compile(f"[{class_body(chars)}]")
 
 
 def _literal_trie(words) -> str:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import regex
 
-from .chars import ASTRAL, HAN, ZS, CharSet
+from .chars import ASTRAL_RE, HAN, ZS, CharSet
 
 # -- 1. controls --------------------------------------------------------------
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\u200c\u200d\u2060\ufffe\uffff]")
@@ -244,7 +244,7 @@ class _FastT2S:
 
     def _chars(self, text: str) -> str:
         """Every character converted on its own (TSCharacters)."""
-        if _ASTRAL_RE.search(text):
+        if ASTRAL_RE.search(text):
             return text.translate(self.table)
         return text.translate(self.bmp_table)
 
@@ -331,7 +331,6 @@ def _script_sets() -> tuple[CharSet, CharSet]:
 
 
 _HAN_RE = re.compile(f"[{HAN}]")
-_ASTRAL_RE = re.compile(ASTRAL)
 
 
 def detect_script(text: str) -> str:

@@ -30,8 +30,10 @@ from typing import NamedTuple
 
 import regex
 
+from .chars import ASTRAL_RE, class_body
 from .lexicon import Lexicon, alternation as _alt
 from .model import Quantity
+from .segment import CLAUSE_STOPS
 
 DIGITS = {
     "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2,
@@ -92,7 +94,7 @@ def _re_alt(words) -> str:
 
 def _char_class(chars) -> str:
     """A regex character class of the given characters, each escaped."""
-    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+    return f"[{class_body(chars)}]"
 
 
 class NumeralError(ValueError):
@@ -458,7 +460,6 @@ def _scan_pattern(follow: frozenset) -> str:
 
 # `regex` knows a newer Unicode than `re`: the digits it has that `re` lacks
 # all lie outside the Basic Multilingual Plane (a test pins this).
-_ASTRAL_RE = regex.compile(r"[\U00010000-\U0010FFFF]")
 
 
 @lru_cache(maxsize=8)
@@ -495,9 +496,8 @@ def _latin_letter(ch: str) -> bool:
 
 
 # The clause around a number, as far as 40 characters before it and 12 after.
-_CLAUSE_STOPS = "。；;！!？?\n，,、：:"
-_CLAUSE_BEFORE_RE = re.compile(rf"[^{_CLAUSE_STOPS}]{{0,40}}\Z")
-_CLAUSE_AFTER_RE = re.compile(rf"[^{_CLAUSE_STOPS}]{{0,12}}")
+_CLAUSE_BEFORE_RE = re.compile(rf"[^{CLAUSE_STOPS}]{{0,40}}\Z")
+_CLAUSE_AFTER_RE = re.compile(rf"[^{CLAUSE_STOPS}]{{0,12}}")
 
 
 def _context(lex: Lexicon, name: str, text: str, start: int, end: int) -> bool:
@@ -515,7 +515,7 @@ def find_quantities(text: str, lex: Lexicon) -> list[Quantity]:
     [('300多穴', 300.0, '穴', 'at_least')]
     """
     p = _patterns(lex)
-    starts, numbers = p.scan_all if _ASTRAL_RE.search(text) else p.scan_bmp
+    starts, numbers = p.scan_all if ASTRAL_RE.search(text) else p.scan_bmp
     scan, number = starts.search, numbers.match
     out: list[Quantity] = []
     pos = 0
