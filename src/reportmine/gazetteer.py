@@ -23,7 +23,6 @@ class Gazetteer:
     names: dict          # code -> name
     codes: dict          # name -> tuple of codes (one name, several provinces: 朝阳区)
     short: dict          # code of a province or city -> its short name (浙江, 衢州)
-    longest: int         # characters of the longest name
     lengths: dict        # last two characters -> lengths of the names ending so, longest first
     paths: dict          # code -> its path, "/".join(chain(gz, code)): every place asks for one
 
@@ -99,7 +98,6 @@ def load_gazetteer(skip: tuple[str, ...] = (), short_suffixes: tuple[str, ...] =
         names=names,
         codes={n: tuple(cs) for n, cs in codes.items()},
         short=short,
-        longest=max(map(len, codes)) if codes else 0,
         lengths={k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()},
         paths={c: "/".join(names[u] for u in (*parent_codes(c), c) if u in names) for c in names},
     )

@@ -279,7 +279,6 @@ def _cue(m, rules: PeriodRules, text: str) -> PeriodCue | None:
         return None
     return PeriodCue(start, end, "year", found.removesuffix("以来"), year=year, rel=rel, asof=asof,
                      context=in_context)
-    return None
 
 
 def _month_stands_alone(m, group: str, text: str, year, rel) -> bool:
