@@ -87,6 +87,29 @@ _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 
 
+def _unit_alt(lex: Lexicon) -> str:
+    """The unit words for the stdlib `re`, longest first, each with its checks.
+
+    A word is no unit before one of its `not_before` words (as read within
+    six characters of its end: 方 in 三方协议 is no volume), nor a Latin word
+    before a Latin letter (250m, but not 10mg).  All words that match at one
+    place are beginnings of the longest, so the first alternative that passes
+    its checks is the longest of them that is a unit there.
+    """
+    alts = []
+    for w in sorted((w for w in lex.units if w), key=len, reverse=True):
+        not_before = sorted({x for x in lex.units[w].not_before if 0 < len(x) <= 6})
+        alt = re.escape(w)
+        if any(not x for x in lex.units[w].not_before):
+            continue      # nothing may follow: never a unit
+        if not_before:
+            alt += f"(?!{'|'.join(re.escape(x) for x in not_before)})"
+        if w[-1].isascii() and w[-1].isalpha():
+            alt += "(?![A-Za-z])"
+        alts.append(alt)
+    return "|".join(alts)
+
+
 def _re_alt(words) -> str:
     """`lexicon.alternation` escaped for the stdlib `re`: literal words, longest first."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
@@ -374,7 +397,7 @@ class _Patterns:
     """Compiled patterns and unit tables for one lexicon, built once and cached."""
 
     def __init__(self, lex: Lexicon) -> None:
-        units = _re_alt(lex.unit_words)
+        units = _unit_alt(lex)
         before = _re_alt(lex.qualifier_before)
         after = _re_alt(lex.qualifier_after)
         joiners = _re_alt(lex.range_joiners)
@@ -386,7 +409,7 @@ class _Patterns:
         )
         self.numrun = _NUMRUN_RE
         # Literal word lists, looked up once or twice per number: stdlib `re`.
-        self.unit = re.compile(rf"[ \t]?(?:{units})") if units else None
+        self.unit = re.compile(rf"[ \t]?({units})") if units else None
         self.before = re.compile(rf"(?:{before})[ \t]?$") if before else None
         self.after = re.compile(rf"[ \t]?(?:{after})") if after else None
         self.joiner = re.compile(rf"[ \t]?(?:{joiners})[ \t]?") if joiners else None
@@ -398,11 +421,6 @@ class _Patterns:
         self.before_end = _edge_chars(lex.qualifier_before, -1, " \t\n")
         self.after_start = _edge_chars(lex.qualifier_after, 0, " \t(（")
         self.range_start = _edge_chars(lex.range_joiners, 0, " \t(（")
-        # per unit word: the not_before words (as read within six characters
-        # of the end) and whether it ends in a Latin letter
-        self.unit_checks = {
-            w: (tuple(x for x in ud.not_before if len(x) <= 6), w[-1].isascii() and w[-1].isalpha())
-            for w, ud in lex.units.items() if w}
         # currencies: major units (factor 1) by code, their words, symbols
         money = {w: u for w, u in lex.units.items() if u.category == "money"}
         self.major = {w: u.unit for w, u in money.items() if u.factor == 1}
@@ -476,23 +494,7 @@ def _match_unit(p: _Patterns, lex: Lexicon, text: str, pos: int):
     if text[pos:pos + 1] not in p.unit_start:
         return None
     m = p.unit.match(text, pos)
-    if not m:
-        return None
-    # the word found, else the longest of its beginnings that is a unit too
-    word, end = m.group().strip(), m.end()
-    while word:
-        checks = p.unit_checks.get(word)
-        if checks is not None:
-            not_before, latin = checks
-            if not (not_before and text.startswith(not_before, end)) \
-                    and not (latin and _latin_letter(text[end:end + 1])):
-                return word, end
-        word, end = word[:-1], end - 1
-    return None
-
-
-def _latin_letter(ch: str) -> bool:
-    return ch.isascii() and ch.isalpha()
+    return (m[1], m.end()) if m else None
 
 
 # The clause around a number, as far as 40 characters before it and 12 after.
