@@ -401,10 +401,18 @@ class _Patterns:
         before = _re_alt(lex.qualifier_before)
         after = _re_alt(lex.qualifier_after)
         joiners = _re_alt(lex.range_joiners)
+        # A numeral read whole takes the unit after it in the same match, past
+        # a 'some' word (300多穴, 2万余名): as _match_unit there, but with no
+        # second look-up.  The groups stay empty when no unit follows.
+        unit_or_none = units or "(?!)"
+        # A fraction (三分之一) starts as a numeral: it is looked for only
+        # where one stands before 分之.
+        fraction = rf"(?<![\d.,{CN_CHARS}])(?P<den>{NUMRUN})分之(?P<fnum>{NUMRUN})"
         number = (
             rf"(?<![\d.])(?P<slash>\d++)/(?P<den2>\d+)(?![\d/])"
-            rf"|(?<![\d.,{CN_CHARS}])(?P<den>{NUMRUN})分之(?P<fnum>{NUMRUN})"
             rf"|(?P<num>{NUMRUN})"
+            rf"(?:[ \t]?(?P<some>[多余来几])(?=[ \t]?(?:{unit_or_none})))?"
+            rf"(?:[ \t]?(?P<unit>{unit_or_none}))?"
             rf"|(?<![{HALF_NOT_AFTER}])(?P<half>半)"
         )
         self.numrun = _NUMRUN_RE
@@ -447,7 +455,7 @@ class _Patterns:
         # Stdlib `re` runs both in a third of the time `regex` takes and means
         # the same by \d within the BMP; a text with characters beyond it is
         # scanned with `regex` (see scan_all).
-        self._scan_source = (_scan_pattern(self.follow), number)
+        self._scan_source = (_scan_pattern(self.follow), number, fraction)
         self.scan_bmp = tuple(re.compile(pattern) for pattern in self._scan_source)
 
     @cached_property
@@ -517,8 +525,8 @@ def find_quantities(text: str, lex: Lexicon) -> list[Quantity]:
     [('300多穴', 300.0, '穴', 'at_least')]
     """
     p = _patterns(lex)
-    starts, numbers = p.scan_all if ASTRAL_RE.search(text) else p.scan_bmp
-    scan, number = starts.search, numbers.match
+    starts, numbers, fractions = p.scan_all if ASTRAL_RE.search(text) else p.scan_bmp
+    scan, number, fraction = starts.search, numbers.match, fractions.match
     out: list[Quantity] = []
     pos = 0
     floor = 0
@@ -530,7 +538,7 @@ def find_quantities(text: str, lex: Lexicon) -> list[Quantity]:
         if not m:
             pos = c.start() + 1
             continue
-        q, skip = _read_match(text, m, p, lex, floor)
+        q, skip = _read_match(text, m, p, lex, floor, fraction)
         if q is None:
             # never restart inside a number that was rejected (2.2本, 二〇一八年)
             pos = max(skip, m.start() + 1)
@@ -540,21 +548,26 @@ def find_quantities(text: str, lex: Lexicon) -> list[Quantity]:
     return out
 
 
-def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int) -> tuple[Quantity | None, int]:
-    """The quantity that starts with match `m` (or None), and where a next search may start."""
+def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int,
+                fraction) -> tuple[Quantity | None, int]:
+    """The quantity that starts with match `m` (or None), and where a next search may start.
+
+    `fraction` matches a fraction at a place, in the engine `m` comes from.
+    """
     s = m.start()
     if m["num"] is not None:
-        run_end = m.end()
+        run_end = m.end("num")
+        if text.startswith("分之", run_end):
+            mf = fraction(text, s)
+            if mf:
+                q = _read_fraction(text, mf, p, lex, floor)
+                if q is not None:
+                    return q, q.end
+            # 三分之 that is no fraction: read the numeral alone
     elif m["slash"]:
         return _read_slash(text, m, p, lex, floor), m.end()
-    elif m["half"]:
-        return _read_half(text, s, p, lex, floor), m.end()
     else:
-        q = _read_fraction(text, m, p, lex, floor)
-        if q is not None:
-            return q, q.end
-        # 三分之 that is no fraction: read the numeral alone
-        run_end = p.numrun.match(text, s).end()
+        return _read_half(text, s, p, lex, floor), m.end()
     # (The scan has passed over numerals that are parts of words already.)
     # the longest numeral first; a shorter one when the run is no numeral
     # (五十千) or when a unit word starts inside it (12万千瓦, 3百米)
@@ -568,25 +581,40 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int) -> tuple[Q
             # 万元户, 亿元以上项目, 千万工程: a bare multiplier is a word;
             # after 超 破 近 逾 or before 余 多 it is a number (破百万, 超亿元, 千余户)
             return None, run_end
-        q = _read_number(text, s, e, rd, p, lex, floor)
+        if e == run_end:
+            some, word = m["some"], m["unit"]
+            unit_hit = (word, m.end()) if word else None
+            if some:
+                q = _read_number(text, s, m.end("some"), rd, p, lex, floor, unit_hit,
+                                 lex.qualifier_inside.get(some, "at_least"))
+            else:
+                q = _read_number(text, s, e, rd, p, lex, floor, unit_hit, rd.qualifier)
+        else:
+            end, unit_hit, qualifier = _unit_after(p, lex, text, e, rd)
+            q = _read_number(text, s, end, rd, p, lex, floor, unit_hit, qualifier)
         if q is not None:
             return q, q.end
     return None, run_end
 
 
-def _read_number(text: str, start: int, end: int, rd: _Numeral, p: _Patterns, lex: Lexicon,
-                 floor: int) -> Quantity | None:
-    value, value_max, qualifier = rd.value, rd.value_max, rd.qualifier
-
+def _unit_after(p: _Patterns, lex: Lexicon, text: str, end: int, rd: _Numeral):
+    """(end, unit_hit, qualifier) after the numeral that ends at `end`, for _read_number."""
     # 300多穴, 2万余名, 十来个: a 'some' word between the number and its unit
     if text[end:end + 1] in _INSIDE_START:
         mi = _INSIDE_RE.match(text, end)
-        if mi and _match_unit(p, lex, text, mi.end()):
-            qualifier = lex.qualifier_inside.get(mi.group(1), "at_least")
-            end = mi.end()
+        if mi:
+            unit_hit = _match_unit(p, lex, text, mi.end())
+            if unit_hit:
+                return mi.end(), unit_hit, lex.qualifier_inside.get(mi.group(1), "at_least")
+    return end, _match_unit(p, lex, text, end), rd.qualifier
 
+
+def _read_number(text: str, start: int, end: int, rd: _Numeral, p: _Patterns, lex: Lexicon,
+                 floor: int, unit_hit, qualifier: str) -> Quantity | None:
+    """The quantity of numeral `rd` at [start, end), its unit (word, end) `unit_hit`
+    or None, read on from there; `end` is past a 'some' word before the unit."""
+    value, value_max = rd.value, rd.value_max
     half = 0.0
-    unit_hit = _match_unit(p, lex, text, end)
     if text.startswith("个半", end):
         # 一个半月, 三个半小时: the 个 of the unit stands before 半
         for w in p.ge_units:
