@@ -332,6 +332,8 @@ DISCOUNT = ("折",)
 HALF_NOT_AFTER = "上下前后大多好过一这那另每"
 # Clause punctuation and words after which a 半 ending a quantity stands alone:
 # 一吨半, 两米半的, 一个半小时 (but 半径, 半岛 are words).
+# Categories that count whole things: 2.2本 is a version, not 2.2 books.
+COUNTED = ("count", "people", "households")
 HALF_END = "，,。；;、：:！!？?）)”\"的左以之多后前时就才和及与或\n "
 
 
@@ -347,6 +349,8 @@ class _Numeral(NamedTuple):
     digitless: bool             # multipliers only: 百万, 亿
     chinese: bool               # no Arabic digit in it
     normal: str                 # its _normal_form
+    single: bool                # one value: no range (三四), no digit sequence
+    whole: bool                 # a finite whole number (to within 1e-6)
 
 
 @lru_cache(maxsize=16384)
@@ -369,8 +373,9 @@ def _read_numeral(written: str) -> _Numeral | None:
         value = parse_numeral(core)
     if value is None:
         return None
+    whole = math.isfinite(value) and abs(value - round(value)) <= 1e-6
     return _Numeral(written, core, value, value_max, qualifier, sequence, _digitless(written),
-                    _chinese(written), _normal_form(written))
+                    _chinese(written), _normal_form(written), value_max is None and not sequence, whole)
 
 
 class _AnyChar:
@@ -443,6 +448,20 @@ class _Patterns:
         self.minor_tail = regex.compile(
             rf"[又和零]?(?P<n>{NUMRUN})(?P<u>{_alt(minor_words)})(?![之钟])")
         self.tenth_tail = regex.compile(rf"(?P<d>[{CN_DIGITS}\d])(?![{CN_CHARS}\d点.])")
+        # Units that take nothing but their factor (no context decides them,
+        # no money or tenths tail follows them), with what a quantity needs:
+        # word -> (category, unit, factor, counted).  After such a unit, a
+        # character outside plain_after ends the reading, and before the
+        # number one outside plain_before adds nothing to it.
+        self.plain_units = {
+            w: (ud.category, ud.unit, ud.factor, ud.category in COUNTED)
+            for w, ud in lex.units.items()
+            if not ud.alt and ud.category != "money" and not _tenths(ud) and not w.startswith("个半")}
+        if any(isinstance(chars, _AnyChar) for chars in (self.before_end, self.after_start, self.range_start)):
+            self.plain_units = {}
+        else:
+            self.plain_after = self.after_start | self.range_start | {"半"}
+            self.plain_before = self.before_end | {"+", "-"}
         self.ge_units = tuple(sorted((w for w in lex.units if w.startswith("个") and len(w) > 1),
                                      key=len, reverse=True))
         # characters that can stand right after a numeral written in Chinese
@@ -584,6 +603,14 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int,
         if e == run_end:
             some, word = m["some"], m["unit"]
             unit_hit = (word, m.end()) if word else None
+            plain = p.plain_units.get(word)
+            if plain and rd.single and (rd.whole or not plain[3]):
+                # most quantities: a number and a unit, nothing around them
+                # that _read_number would read on
+                q = _read_plain(text, s, m.end(), rd, plain, p, word,
+                                lex.qualifier_inside.get(some, "at_least") if some else rd.qualifier)
+                if q is not None:
+                    return q, q.end
             if some:
                 q = _read_number(text, s, m.end("some"), rd, p, lex, floor, unit_hit,
                                  lex.qualifier_inside.get(some, "at_least"))
@@ -595,6 +622,22 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int,
         if q is not None:
             return q, q.end
     return None, run_end
+
+
+def _read_plain(text: str, start: int, end: int, rd: _Numeral, plain: tuple, p: _Patterns,
+                word: str, qualifier: str) -> Quantity | None:
+    """The quantity of a number and a plain unit at [start, end), or None when
+    a character before or after it calls for _read_number."""
+    if text[end:end + 1] in p.plain_after or text[start - 1:start] in p.plain_before:
+        return None
+    category, unit, factor, _ = plain
+    value = rd.value * factor
+    if not math.isfinite(value):
+        return None
+    # every field in order (surface_unit, numeral, chinese, signed, pre_word,
+    # pre_applied after qualifier): a call by position builds it a third faster
+    return Quantity(start, end, text[start:end], value, None, unit, category, qualifier,
+                    word, rd.core, rd.chinese, "", "", False)
 
 
 def _unit_after(p: _Patterns, lex: Lexicon, text: str, end: int, rd: _Numeral):
@@ -654,7 +697,7 @@ def _read_number(text: str, start: int, end: int, rd: _Numeral, p: _Patterns, le
             cb = _currency_before(text, start, p, lex, floor)
             if cb and unit == "CNY":
                 unit, start = cb
-    elif category == "rate" and factor == 10 and ud.unit == "%":
+    elif category == "rate" and factor == 10 and ud.unit == "%":  # as _tenths(ud)
         # tenths (成, 折): 七成六 = 76%, 三成半 = 35%; 八五折 = 85%, 75折 = 75%
         if word in DISCOUNT and value_max is None and (rd.sequence or 10 < value < 100 and value % 10):
             factor = 1.0
@@ -670,7 +713,7 @@ def _read_number(text: str, start: int, end: int, rd: _Numeral, p: _Patterns, le
         value += 0.5     # 一吨半, 两年半
         end += 1
 
-    if category in ("count", "people", "households") and abs(value - round(value)) > 1e-6 and not half:
+    if category in COUNTED and abs(value - round(value)) > 1e-6 and not half:
         return None      # 2.2本 is a version, not 2.2 books
     q_after = _qualifier_after(p, lex, text, end)
     if q_after:
@@ -688,9 +731,15 @@ def _read_number(text: str, start: int, end: int, rd: _Numeral, p: _Patterns, le
         value_max *= factor
     if not (math.isfinite(value) and (value_max is None or math.isfinite(value_max))):
         return None
+    # every field in order (surface_unit, numeral, chinese, signed, pre_word,
+    # pre_applied after qualifier): a call by position builds it a third faster
     return Quantity(start, end, text[start:end], value, value_max, unit, category, qualifier,
-                    surface_unit=word, numeral=rd.core, chinese=rd.chinese,
-                    signed=signed, pre_word=pre, pre_applied=applied)
+                    word, rd.core, rd.chinese, signed, pre, applied)
+
+
+def _tenths(ud) -> bool:
+    """A rate unit counted in tenths: 成, 折."""
+    return ud.category == "rate" and ud.factor == 10 and ud.unit == "%"
 
 
 def _digit_value(d: str) -> int:
