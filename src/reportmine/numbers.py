@@ -457,11 +457,13 @@ class _Patterns:
             w: (ud.category, ud.unit, ud.factor, ud.category in COUNTED)
             for w, ud in lex.units.items()
             if not ud.alt and ud.category != "money" and not _tenths(ud) and not w.startswith("个半")}
-        if any(isinstance(chars, _AnyChar) for chars in (self.before_end, self.after_start, self.range_start)):
-            self.plain_units = {}
-        else:
-            self.plain_after = self.after_start | self.range_start | {"半"}
-            self.plain_before = self.before_end | {"+", "-"}
+        self.plain_after = _union(self.after_start, self.range_start, "半")
+        self.plain_before = _union(self.before_end, "+-")
+        # A number with no unit after it is a quantity only in a range, before
+        # 个半, after a currency or a qualifier word, or ending in 万/亿; most are
+        # years, list numbers and codes, turned down at one look around them.
+        self.unitless_after = _union(self.range_start, "个")
+        self.word_ends = _union(_edge_chars(lex.qualifier_before, -1), _edge_chars(names, -1))
         self.ge_units = tuple(sorted((w for w in lex.units if w.startswith("个") and len(w) > 1),
                                      key=len, reverse=True))
         # characters that can stand right after a numeral written in Chinese
@@ -481,6 +483,13 @@ class _Patterns:
     def scan_all(self) -> tuple:
         """The scan in `regex`, compiled when the first text beyond the BMP comes."""
         return tuple(regex.compile(pattern) for pattern in self._scan_source)
+
+
+def _union(*char_sets):
+    """The union of character sets (or strings), any of which may be an _AnyChar."""
+    if any(isinstance(chars, _AnyChar) for chars in char_sets):
+        return _AnyChar()
+    return frozenset().union(*char_sets)
 
 
 def _scan_pattern(follow: frozenset) -> str:
@@ -574,54 +583,82 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int,
     `fraction` matches a fraction at a place, in the engine `m` comes from.
     """
     s = m.start()
-    if m["num"] is not None:
-        run_end = m.end("num")
-        if text.startswith("分之", run_end):
-            mf = fraction(text, s)
-            if mf:
-                q = _read_fraction(text, mf, p, lex, floor)
-                if q is not None:
-                    return q, q.end
-            # 三分之 that is no fraction: read the numeral alone
-    elif m["slash"]:
-        return _read_slash(text, m, p, lex, floor), m.end()
-    else:
+    num, some, word = m.group("num", "some", "unit")
+    if num is None:
+        if m["slash"]:
+            return _read_slash(text, m, p, lex, floor), m.end()
         return _read_half(text, s, p, lex, floor), m.end()
+    run_end = s + len(num)
+    if text.startswith("分之", run_end):
+        mf = fraction(text, s)
+        if mf:
+            q = _read_fraction(text, mf, p, lex, floor)
+            if q is not None:
+                return q, q.end
+        # 三分之 that is no fraction: read the numeral alone
     # (The scan has passed over numerals that are parts of words already.)
-    # the longest numeral first; a shorter one when the run is no numeral
-    # (五十千) or when a unit word starts inside it (12万千瓦, 3百米)
-    for e in range(run_end, s, -1):
-        if e < run_end and _match_unit(p, lex, text, e) is None:
+    # The numeral read whole first, with the unit the scan found after it.
+    rd = _read_numeral(num)
+    if rd is not None:
+        if rd.digitless and _bare_multiplier(p, text, s, run_end, floor):
+            return None, run_end
+        qualifier = lex.qualifier_inside.get(some, "at_least") if some else rd.qualifier
+        if word is None:
+            q = None
+            if (text[run_end:run_end + 1] in p.unitless_after or rd.normal[-1:] in BIG
+                    or _word_may_end_before(text, s, p.word_ends)):
+                q = _read_number(text, s, run_end, rd, p, lex, floor, None, qualifier)
+        else:
+            uend = m.end()
+            plain = p.plain_units.get(word)
+            q = None
+            if plain and rd.single and (rd.whole or not plain[3]):
+                # most quantities: a number and a unit, nothing around them
+                # that _read_number would read on
+                q = _read_plain(text, s, uend, rd, plain, p, word, qualifier)
+            if q is None:
+                end = m.end("some") if some else run_end
+                q = _read_number(text, s, end, rd, p, lex, floor, (word, uend), qualifier)
+        if q is not None:
+            return q, q.end
+    # A shorter numeral when the run is no numeral (五十千) or when a unit
+    # word starts inside it (12万千瓦, 3百米).
+    for e in range(run_end - 1, s, -1):
+        if _match_unit(p, lex, text, e) is None:
             continue
         rd = _read_numeral(text[s:e])
         if rd is None:
             continue
-        if rd.digitless and not text.startswith(("余", "多"), e) and not _before_word(p, text, s, floor):
-            # 万元户, 亿元以上项目, 千万工程: a bare multiplier is a word;
-            # after 超 破 近 逾 or before 余 多 it is a number (破百万, 超亿元, 千余户)
+        if rd.digitless and _bare_multiplier(p, text, s, e, floor):
             return None, run_end
-        if e == run_end:
-            some, word = m["some"], m["unit"]
-            unit_hit = (word, m.end()) if word else None
-            plain = p.plain_units.get(word)
-            if plain and rd.single and (rd.whole or not plain[3]):
-                # most quantities: a number and a unit, nothing around them
-                # that _read_number would read on
-                q = _read_plain(text, s, m.end(), rd, plain, p, word,
-                                lex.qualifier_inside.get(some, "at_least") if some else rd.qualifier)
-                if q is not None:
-                    return q, q.end
-            if some:
-                q = _read_number(text, s, m.end("some"), rd, p, lex, floor, unit_hit,
-                                 lex.qualifier_inside.get(some, "at_least"))
-            else:
-                q = _read_number(text, s, e, rd, p, lex, floor, unit_hit, rd.qualifier)
-        else:
-            end, unit_hit, qualifier = _unit_after(p, lex, text, e, rd)
-            q = _read_number(text, s, end, rd, p, lex, floor, unit_hit, qualifier)
+        end, unit_hit, qualifier = _unit_after(p, lex, text, e, rd)
+        q = _read_number(text, s, end, rd, p, lex, floor, unit_hit, qualifier)
         if q is not None:
             return q, q.end
     return None, run_end
+
+
+def _word_may_end_before(text: str, start: int, ends) -> bool:
+    """Could a match of `(?:WORDS)[ \t]?$` searched up to `start` (as _before_word
+    and _currency_before look) be there, given the characters `ends` the words end with?
+
+    `$` also matches before a newline that ends the searched stretch.
+    """
+    t = text[max(0, start - 3):start]
+    if t.endswith("\n"):
+        t = t[:-1]
+    if t.endswith((" ", "\t")):
+        t = t[:-1]
+    return t[-1:] in ends
+
+
+def _bare_multiplier(p: _Patterns, text: str, start: int, end: int, floor: int) -> bool:
+    """Is the numeral of multipliers only (百万, 亿) at [start, end) part of a word?
+
+    万元户, 亿元以上项目, 千万工程 are words; after 超 破 近 逾 or before 余 多
+    it is a number (破百万, 超亿元, 千余户).
+    """
+    return not text.startswith(("余", "多"), end) and not _before_word(p, text, start, floor)
 
 
 def _read_plain(text: str, start: int, end: int, rd: _Numeral, plain: tuple, p: _Patterns,
