@@ -278,3 +278,18 @@ def test_re_and_regex_mean_the_same_digits_in_the_bmp():
     import regex
     bmp = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
     assert re.findall(r"\d", bmp) == regex.findall(r"\d", bmp)
+
+
+def test_groups_read_by_number_are_the_named_ones():
+    from reportmine import numbers
+
+    for pattern in (numbers._patterns(LEX).scan_bmp[1], numbers._patterns(LEX).scan_all[1]):
+        index = pattern.groupindex
+        assert (index["num"], index["some"], index["unit"]) == (numbers._NUM, numbers._SOME, numbers._UNIT)
+
+
+def test_a_plain_unit_reads_as_the_general_path_does():
+    # a number and a unit with nothing around them take a shorter way
+    assert [(q.raw, q.value, q.qualifier) for q in read("迁移坟墓300多穴,新建3座,约5座,8座以上")] == [
+        ("300多穴", 300.0, "at_least"), ("3座", 3.0, "exact"), ("约5座", 5.0, "approx"),
+        ("8座以上", 8.0, "at_least")]
