@@ -448,17 +448,28 @@ class _Patterns:
         self.minor_tail = regex.compile(
             rf"[又和零]?(?P<n>{NUMRUN})(?P<u>{_alt(minor_words)})(?![之钟])")
         self.tenth_tail = regex.compile(rf"(?P<d>[{CN_DIGITS}\d])(?![{CN_CHARS}\d点.])")
-        # Units that take nothing but their factor (no context decides them,
-        # no money or tenths tail follows them), with what a quantity needs:
-        # word -> (category, unit, factor, counted).  After such a unit, a
-        # character outside plain_after ends the reading, and before the
-        # number one outside plain_before adds nothing to it.
+        # Units that take nothing but their factor where nothing around them
+        # reads on (no context decides them, no tenths follow them), with
+        # what a quantity needs: word -> (category, unit, factor, counted,
+        # after, before).  A character outside `after` right after such a
+        # unit ends the reading, and one outside `before` right before the
+        # number adds nothing to it.  After a money unit, money_tail also
+        # ends it (no smaller unit, currency name, 钱 or 整 follows).
+        plain_after = _union(self.after_start, self.range_start, "半")
+        plain_before = _union(self.before_end, "+-")
+        money_before = _union(plain_before, self.currency_end)
         self.plain_units = {
-            w: (ud.category, ud.unit, ud.factor, ud.category in COUNTED)
+            w: (ud.category, ud.unit, ud.factor, ud.category in COUNTED,
+                plain_after, money_before if ud.category == "money" else plain_before)
             for w, ud in lex.units.items()
-            if not ud.alt and ud.category != "money" and not _tenths(ud) and not w.startswith("个半")}
-        self.plain_after = _union(self.after_start, self.range_start, "半")
-        self.plain_before = _union(self.before_end, "+-")
+            if not ud.alt and not _tenths(ud) and not w.startswith("个半")}
+        # what _read_money_tail may read: a currency name, a number (of a
+        # smaller unit, or tenths of a yuan), 钱, 整; any character beyond
+        # the BMP, where `regex` may know more digits
+        money_tail_chars = _union(
+            _edge_chars((w for w, c in self.major.items() if c != "CNY"), 0), CN_CHARS, "几数又和零钱整")
+        self.money_tail = None if isinstance(money_tail_chars, _AnyChar) else re.compile(
+            rf"{_char_class(money_tail_chars)}|\d|[^\x00-\uffff]")
         # A number with no unit after it is a quantity only in a range, before
         # 个半, after a currency or a qualifier word, or ending in 万/亿; most are
         # years, list numbers and codes, turned down at one look around them.
@@ -670,9 +681,11 @@ def _read_plain(text: str, start: int, end: int, rd: _Numeral, plain: tuple, p: 
                 word: str, qualifier: str) -> Quantity | None:
     """The quantity of a number and a plain unit at [start, end), or None when
     a character before or after it calls for _read_number."""
-    if text[end:end + 1] in p.plain_after or text[start - 1:start] in p.plain_before:
+    category, unit, factor, _, after, before = plain
+    if text[end:end + 1] in after or text[start - 1:start] in before:
         return None
-    category, unit, factor, _ = plain
+    if category == "money" and (p.money_tail is None or p.money_tail.match(text, end)):
+        return None
     value = rd.value * factor
     if not math.isfinite(value):
         return None
