@@ -448,16 +448,17 @@ class _Patterns:
         self.minor_tail = regex.compile(
             rf"[又和零]?(?P<n>{NUMRUN})(?P<u>{_alt(minor_words)})(?![之钟])")
         self.tenth_tail = regex.compile(rf"(?P<d>[{CN_DIGITS}\d])(?![{CN_CHARS}\d点.])")
-        # Units that take nothing but their factor where nothing around them
-        # reads on (no context decides them, no tenths follow them), with
+        # Units that take nothing but their factor and the qualifier words
+        # around them (no context decides them, no tenths follow them), with
         # what a quantity needs: word -> (category, unit, factor, counted,
-        # after, before).  A character outside `after` right after such a
-        # unit ends the reading, and one outside `before` right before the
-        # number adds nothing to it.  After a money unit, money_tail also
-        # ends it (no smaller unit, currency name, 钱 or 整 follows).
-        plain_after = _union(self.after_start, self.range_start, "半")
-        plain_before = _union(self.before_end, "+-")
-        money_before = _union(plain_before, self.currency_end)
+        # after, before).  Where the character right after such a unit is
+        # outside `after`, no range or half follows, and where the one before
+        # the number is outside `before`, no sign (or currency name) stands
+        # there.  After a money unit, money_tail must not match either (no
+        # smaller unit, currency name, 钱 or 整 follows).
+        plain_after = _union(self.range_start, "半")
+        plain_before = frozenset("+-")
+        money_before = _union(plain_before, self.before_end, self.currency_end)
         self.plain_units = {
             w: (ud.category, ud.unit, ud.factor, ud.category in COUNTED,
                 plain_after, money_before if ud.category == "money" else plain_before)
@@ -631,7 +632,7 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int,
             if plain and rd.single and (rd.whole or not plain[3]):
                 # most quantities: a number and a unit, nothing around them
                 # that _read_number would read on
-                q = _read_plain(text, s, uend, rd, plain, p, word, qualifier)
+                q = _read_plain(text, s, uend, rd, plain, p, lex, word, qualifier, floor)
             if q is None:
                 end = m.end("some") if some else run_end
                 q = _read_number(text, s, end, rd, p, lex, floor, (word, uend), qualifier)
@@ -678,21 +679,25 @@ def _bare_multiplier(p: _Patterns, text: str, start: int, end: int, floor: int) 
 
 
 def _read_plain(text: str, start: int, end: int, rd: _Numeral, plain: tuple, p: _Patterns,
-                word: str, qualifier: str) -> Quantity | None:
+                lex: Lexicon, word: str, qualifier: str, floor: int) -> Quantity | None:
     """The quantity of a number and a plain unit at [start, end), or None when
     a character before or after it calls for _read_number."""
     category, unit, factor, _, after, before = plain
-    if text[end:end + 1] in after or text[start - 1:start] in before:
+    nxt, prev = text[end:end + 1], text[start - 1:start]
+    if nxt in after or prev in before:
         return None
     if category == "money" and (p.money_tail is None or p.money_tail.match(text, end)):
         return None
     value = rd.value * factor
     if not math.isfinite(value):
         return None
+    pre, applied = "", False
+    if nxt in p.after_start or prev in p.before_end:
+        qualifier, start, end, pre, applied = _qualify(p, lex, text, start, end, qualifier, floor)
     # every field in order (surface_unit, numeral, chinese, signed, pre_word,
     # pre_applied after qualifier): a call by position builds it a third faster
     return Quantity(start, end, text[start:end], value, None, unit, category, qualifier,
-                    word, rd.core, rd.chinese, "", "", False)
+                    word, rd.core, rd.chinese, "", pre, applied)
 
 
 def _unit_after(p: _Patterns, lex: Lexicon, text: str, end: int, rd: _Numeral):
@@ -770,17 +775,10 @@ def _read_number(text: str, start: int, end: int, rd: _Numeral, p: _Patterns, le
 
     if category in COUNTED and abs(value - round(value)) > 1e-6 and not half:
         return None      # 2.2本 is a version, not 2.2 books
-    q_after = _qualifier_after(p, lex, text, end)
-    if q_after:
-        if qualifier == "exact" or (qualifier == "at_least" and q_after[0] == "at_least"):
-            qualifier = q_after[0]
-        end = q_after[1]
     signed = ""
     if category == "rate" and start > 0 and text[start - 1] in "+-":
         signed = text[start - 1]
-    pre, applied = "", False
-    if text[start - 1:start] in p.before_end:
-        qualifier, start, pre, applied = _apply_before(p, lex, text, start, qualifier, floor)
+    qualifier, start, end, pre, applied = _qualify(p, lex, text, start, end, qualifier, floor)
     value *= factor
     if value_max is not None:
         value_max *= factor
@@ -795,6 +793,20 @@ def _read_number(text: str, start: int, end: int, rd: _Numeral, p: _Patterns, le
 def _tenths(ud) -> bool:
     """A rate unit counted in tenths: 成, 折."""
     return ud.category == "rate" and ud.factor == 10 and ud.unit == "%"
+
+
+def _qualify(p: _Patterns, lex: Lexicon, text: str, start: int, end: int, qualifier: str, floor: int):
+    """The qualifier words after a number and its unit (以上) and before it (约):
+    (qualifier, start, end, pre_word, pre_applied)."""
+    q_after = _qualifier_after(p, lex, text, end)
+    if q_after:
+        if qualifier == "exact" or (qualifier == "at_least" and q_after[0] == "at_least"):
+            qualifier = q_after[0]
+        end = q_after[1]
+    pre, applied = "", False
+    if text[start - 1:start] in p.before_end:
+        qualifier, start, pre, applied = _apply_before(p, lex, text, start, qualifier, floor)
+    return qualifier, start, end, pre, applied
 
 
 def _digit_value(d: str) -> int:
