@@ -98,12 +98,15 @@ def _unit_alt(lex: Lexicon) -> str:
     """
     alts = []
     for w in sorted((w for w in lex.units if w), key=len, reverse=True):
-        not_before = sorted({x for x in lex.units[w].not_before if 0 < len(x) <= 6})
+        not_before = {x for x in lex.units[w].not_before if 0 < len(x) <= 6}
         alt = re.escape(w)
         if any(not x for x in lex.units[w].not_before):
             continue      # nothing may follow: never a unit
         if not_before:
-            alt += f"(?!{'|'.join(re.escape(x) for x in not_before)})"
+            # the single characters as one class: far quicker to compile
+            chars = sorted(x for x in not_before if len(x) == 1)
+            words = sorted(x for x in not_before if len(x) > 1)
+            alt += f"(?!{'|'.join(([_char_class(chars)] if chars else []) + [re.escape(x) for x in words])})"
         if w[-1].isascii() and w[-1].isalpha():
             alt += "(?![A-Za-z])"
         alts.append(alt)
@@ -407,17 +410,16 @@ class _Patterns:
         after = _re_alt(lex.qualifier_after)
         joiners = _re_alt(lex.range_joiners)
         # A numeral read whole takes the unit after it in the same match, past
-        # a 'some' word (300多穴, 2万余名): as _match_unit there, but with no
-        # second look-up.  The groups stay empty when no unit follows.
-        unit_or_none = units or "(?!)"
+        # a 'some' word (300多穴, 2万余名) when a unit follows that: as
+        # _match_unit there, but with no second look-up.  The groups stay
+        # empty when no unit follows.
         # A fraction (三分之一) starts as a numeral: it is looked for only
         # where one stands before 分之.
         fraction = rf"(?<![\d.,{CN_CHARS}])(?P<den>{NUMRUN})分之(?P<fnum>{NUMRUN})"
         number = (
             rf"(?<![\d.])(?P<slash>\d++)/(?P<den2>\d+)(?![\d/])"
             rf"|(?P<num>{NUMRUN})"
-            rf"(?:[ \t]?(?P<some>[多余来几])(?=[ \t]?(?:{unit_or_none})))?"
-            rf"(?:[ \t]?(?P<unit>{unit_or_none}))?"
+            rf"(?:(?:[ \t]?(?P<some>[多余来几]))?[ \t]?(?P<unit>{units or '(?!)'}))?"
             rf"|(?<![{HALF_NOT_AFTER}])(?P<half>半)"
         )
         self.numrun = _NUMRUN_RE
