@@ -333,10 +333,10 @@ CNY_MINOR = {"角": 0.1, "毛": 0.1, "分": 0.01}
 DISCOUNT = ("折",)
 # A 半 that is part of a word, not "half": 上半年, 一半, 大半, 多半, 过半.
 HALF_NOT_AFTER = "上下前后大多好过一这那另每"
-# Clause punctuation and words after which a 半 ending a quantity stands alone:
-# 一吨半, 两米半的, 一个半小时 (but 半径, 半岛 are words).
 # Categories that count whole things: 2.2本 is a version, not 2.2 books.
 COUNTED = ("count", "people", "households")
+# Clause punctuation and words after which a 半 ending a quantity stands alone:
+# 一吨半, 两米半的, 一个半小时 (but 半径, 半岛 are words).
 HALF_END = "，,。；;、：:！!？?）)”\"的左以之多后前时就才和及与或\n "
 
 
@@ -409,13 +409,13 @@ class _Patterns:
         before = _re_alt(lex.qualifier_before)
         after = _re_alt(lex.qualifier_after)
         joiners = _re_alt(lex.range_joiners)
+        # A fraction (三分之一) starts as a numeral: it is looked for only
+        # where one stands before 分之.
+        fraction = rf"(?<![\d.,{CN_CHARS}])(?P<den>{NUMRUN})分之(?P<fnum>{NUMRUN})"
         # A numeral read whole takes the unit after it in the same match, past
         # a 'some' word (300多穴, 2万余名) when a unit follows that: as
         # _match_unit there, but with no second look-up.  The groups stay
         # empty when no unit follows.
-        # A fraction (三分之一) starts as a numeral: it is looked for only
-        # where one stands before 分之.
-        fraction = rf"(?<![\d.,{CN_CHARS}])(?P<den>{NUMRUN})分之(?P<fnum>{NUMRUN})"
         number = (
             rf"(?<![\d.])(?P<slash>\d++)/(?P<den2>\d+)(?![\d/])"
             rf"|(?P<num>{NUMRUN})"
@@ -469,8 +469,8 @@ class _Patterns:
         # what _read_money_tail may read: a currency name, a number (of a
         # smaller unit, or tenths of a yuan), 钱, 整; any character beyond
         # the BMP, where `regex` may know more digits
-        money_tail_chars = _union(
-            _edge_chars((w for w, c in self.major.items() if c != "CNY"), 0), CN_CHARS, "几数又和零钱整")
+        other_currencies = [w for w, c in self.major.items() if c != "CNY"]
+        money_tail_chars = _union(_edge_chars(other_currencies, 0), CN_CHARS, "几数又和零钱整")
         self.money_tail = None if isinstance(money_tail_chars, _AnyChar) else re.compile(
             rf"{_char_class(money_tail_chars)}|\d|[^\x00-\uffff]")
         # A number with no unit after it is a quantity only in a range, before
@@ -486,10 +486,11 @@ class _Patterns:
         words = (list(lex.unit_words) + list(lex.qualifier_inside) + list(lex.qualifier_after)
                  + list(lex.range_joiners) + list(self.major) + minor_words)
         self.follow = frozenset(w[0] for w in words if w) | frozenset("分点半又零 \t")
-        # The scan for numbers: where one may start, then the number there.
-        # Stdlib `re` runs both in a third of the time `regex` takes and means
-        # the same by \d within the BMP; a text with characters beyond it is
-        # scanned with `regex` (see scan_all).
+        # The scan for numbers: where one may start, then the number there
+        # (and a fraction where 分之 follows it).  Stdlib `re` runs them in a
+        # third of the time `regex` takes and means the same by \d within the
+        # BMP; a text with characters beyond it is scanned with `regex` (see
+        # scan_all).
         self._scan_source = (_scan_pattern(self.follow), number, fraction)
         self.scan_bmp = tuple(re.compile(pattern) for pattern in self._scan_source)
 
@@ -759,7 +760,7 @@ def _read_number(text: str, start: int, end: int, rd: _Numeral, p: _Patterns, le
             cb = _currency_before(text, start, p, lex, floor)
             if cb and unit == "CNY":
                 unit, start = cb
-    elif category == "rate" and factor == 10 and ud.unit == "%":  # as _tenths(ud)
+    elif category == "rate" and factor == 10 and ud.unit == "%":
         # tenths (成, 折): 七成六 = 76%, 三成半 = 35%; 八五折 = 85%, 75折 = 75%
         if word in DISCOUNT and value_max is None and (rd.sequence or 10 < value < 100 and value % 10):
             factor = 1.0
