@@ -837,7 +837,7 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
         if _overlaps(spans, starts, q.start, q.end):
             continue
         if not sent_start <= q.start < sent_end:
-            sent_start, sent_end = sentence_around(text, q.start)
+            sent_start, sent_end = sentence_around(text, q.start, sent_end if sent_end <= q.start else 0)
         lo, hi = clause_bounds(text, q.start, q.end)
         same_sentence = last is not None and last.sentence_start == sent_start
         if last is not None and last.quantity.end >= sent_start and last.quantity.end > lo:
