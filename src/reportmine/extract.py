@@ -474,17 +474,39 @@ def _regions(text: str, near, windows, plan: _ExclusionPlan) -> list[list[int]]:
             if e > last[1]:
                 last[1] = _stretch_end(text, e, hi, plan)
             continue
-        if s > lo and not _is_barrier(text[s - 1], plan):
-            s = plan.left.match(text, lo, s).start()
-        regions.append([s, _stretch_end(text, e, hi, plan), lo, hi])
+        regions.append([_stretch_start(text, s, lo, plan) if s > lo else s, _stretch_end(text, e, hi, plan), lo, hi])
     return regions
+
+
+# The stretches next to numbers are mostly a character or two long: up to
+# this many characters, looking each up is cheaper than a regex call
+_STEPS = 6
+
+
+def _stretch_start(text: str, s: int, lo: int, plan: _ExclusionPlan) -> int:
+    """Where the stretch of non-barriers that ends at `s` starts (at least `lo`)."""
+    barriers = plan.barriers
+    stop = s - _STEPS if s - _STEPS > lo else lo
+    while s > stop:
+        c = text[s - 1]
+        found = barriers.get(c)
+        if found or (found is None and _is_barrier(c, plan)):
+            return s
+        s -= 1
+    return s if s == lo else plan.left.match(text, lo, s).start()
 
 
 def _stretch_end(text: str, e: int, hi: int, plan: _ExclusionPlan) -> int:
     """Where the stretch of non-barriers from `e` ends (at most `hi`)."""
-    if e == hi or _is_barrier(text[e], plan):
-        return e
-    return plan.right.match(text, e, hi).end()
+    barriers = plan.barriers
+    stop = e + _STEPS if e + _STEPS < hi else hi
+    while e < stop:
+        c = text[e]
+        found = barriers.get(c)
+        if found or (found is None and _is_barrier(c, plan)):
+            return e
+        e += 1
+    return e if e == hi else plan.right.match(text, e, hi).end()
 
 
 def _is_barrier(c: str, plan: _ExclusionPlan) -> bool:
