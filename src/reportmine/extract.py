@@ -23,7 +23,7 @@ from .chars import class_body
 from .lexicon import Lexicon, alternation
 from .model import Quantity
 from .numbers import find_quantities, parse_numeral
-from .segment import CLAUSE_STOPS, _tagged, clause_bounds, sentence_around, tagged, tokens
+from .segment import CLAUSE_STOPS, _tagged, clause_bounds, sentence_around, tokens
 
 # jieba tags of words that can end a subject phrase (nouns and noun-like words)
 NOUNISH = ("n", "nr", "ns", "nt", "nz", "nrt", "ng", "vn", "an", "j", "zg", "l", "nrfg")
@@ -679,10 +679,11 @@ def _plausible(q: Quantity, text: str, lex: Lexicon) -> bool:
 
 def _strip_fillers(words: list[tuple[str, str]], lex: Lexicon, from_end: bool) -> list[tuple[str, str]]:
     rng = range(len(words) - 1, -1, -1) if from_end else range(len(words))
+    fillers = _filler_words(lex)
     cut = None
     for i in rng:
         w, t = words[i]
-        if _is_filler(w, lex) or not w.strip() or w in QUOTES:
+        if w in fillers or not w.strip() or w in QUOTES:
             continue
         cut = i
         break
@@ -704,11 +705,22 @@ def _filler_words(lex: Lexicon) -> frozenset:
     return frozenset(lex.fillers).union(lex.change_up, lex.change_down, lex.qualifier_before)
 
 
-def _breaks(w: str, t: str, lex: Lexicon) -> bool:
+_BREAK_TAGS = frozenset(BREAK)
+_CLAUSE_STOP_CHARS = frozenset(CLAUSE_STOPS)
+
+
+def _cuts(w: str) -> bool:
+    """True for a blank word or one with a clause stop or a digit in it."""
+    # a word of letters only (most Chinese words) is none of these: one
+    # C-level test instead of a look at every character
+    return not w.isalpha() and (not w.strip() or not _CLAUSE_STOP_CHARS.isdisjoint(w)
+                                or any(c.isdigit() for c in w))
+
+
+def _breaks(w: str, t: str, fillers: frozenset) -> bool:
     if w.isascii() and w.isalnum() and any(c.isalpha() for c in w):
         return False             # GDP, 5A, 5G: Latin abbreviations and codes are names
-    return (_is_filler(w, lex) or t in BREAK or not w.strip()
-            or any(c in CLAUSE_STOPS for c in w) or any(c.isdigit() for c in w))
+    return w in fillers or t in _BREAK_TAGS or _cuts(w)
 
 
 @lru_cache(maxsize=16384)
@@ -719,25 +731,26 @@ def subject_before(clause: str, lex: Lexicon) -> tuple[str, str, str]:
     >>> subject_before("半年度完成征收土地", load_lexicon())
     ('征收土地', '征收土地', 'n')
     """
-    words = [(w, t) for w, t in tagged(lex, clause) if w not in QUOTES]
+    words = [pair for pair in _tagged(lex, clause, False) if pair[0] not in QUOTES]
     if not words:
         return "", "", ""
     imm, imm_tag = words[-1]
     words = _strip_fillers(words, lex, from_end=True)
+    fillers = _filler_words(lex)
     phrase: list[str] = []
     chars = 0
     for i in range(len(words) - 1, -1, -1):
         w, t = words[i]
-        if t == "q" and i > 0 and words[i - 1][1] not in ("m", "mq") and not _is_filler(w, lex):
+        if t == "q" and i > 0 and words[i - 1][1] not in ("m", "mq") and w not in fillers:
             t = "n"              # 充电桩: a measure-word character ending a noun
-        if _breaks(w, t, lex):
+        if _breaks(w, t, fillers):
             break
         if len(phrase) >= MAX_TOKENS or chars + len(w) > MAX_CHARS:
             break
         phrase.append(w)
         chars += len(w)
     phrase.reverse()
-    while phrase and _is_filler(phrase[0], lex):
+    while phrase and phrase[0] in fillers:
         phrase.pop(0)
     return "".join(phrase), imm, imm_tag
 
@@ -756,8 +769,9 @@ def subject_after(clause: str, lex: Lexicon, skip: bool = False, verbal: bool = 
     """
     if skip:
         clause = _skipper(lex)(clause)
-    words = [(w, t) for w, t in tagged(lex, clause) if w not in QUOTES]
-    while words and (words[0][0] in ("的", "之") or (_is_filler(words[0][0], lex) and not words[0][1].startswith("v"))
+    fillers = _filler_words(lex)
+    words = [pair for pair in _tagged(lex, clause, False) if pair[0] not in QUOTES]
+    while words and (words[0][0] in ("的", "之") or (words[0][0] in fillers and not words[0][1].startswith("v"))
                      or not words[0][0].strip()):
         words = words[1:]
     best = 0
@@ -766,7 +780,7 @@ def subject_after(clause: str, lex: Lexicon, skip: bool = False, verbal: bool = 
     for i, (w, t) in enumerate(words):
         if i >= MAX_TOKENS + 2 or chars + len(w) > MAX_CHARS + 4:
             break
-        if any(c in CLAUSE_STOPS for c in w) or not w.strip() or any(c.isdigit() for c in w):
+        if _cuts(w):
             break
         if w == "的":
             if best == 0 and i > 2:
@@ -774,7 +788,7 @@ def subject_after(clause: str, lex: Lexicon, skip: bool = False, verbal: bool = 
             de = i
             chars += 1
             continue
-        if (t in BREAK and not (verbal and best and t == "m")) or (_is_filler(w, lex) and i > 0 and not (verbal and best)):
+        if (t in _BREAK_TAGS and not (verbal and best and t == "m")) or (w in fillers and i > 0 and not (verbal and best)):
             break
         if best and (t.startswith("d") or t == "ad"):
             break

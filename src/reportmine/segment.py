@@ -245,7 +245,13 @@ def tagged(lex: Lexicon, text: str, hmm: bool = False) -> list[tuple[str, str]]:
 @lru_cache(maxsize=8192)
 def _tagged(lex: Lexicon, text: str, hmm: bool) -> tuple:
     tk, tags = tokenizer(lex)
-    return tuple((w, _tag(w, t, tags)) for w, t in tk.tag(text, hmm))
+    pairs = tk.tag(text, hmm)
+    for k, (w, t) in enumerate(pairs):          # as _tag, without a call per word
+        if w in tags:
+            pairs[k] = (w, tags[w])
+        elif t == "eng" and w.replace(".", "", 1).isdigit():
+            pairs[k] = (w, "m")
+    return tuple(pairs)
 
 
 def warm(lex: Lexicon) -> None:
