@@ -798,11 +798,10 @@ def subject_after(clause: str, lex: Lexicon, skip: bool = False, verbal: bool = 
     if best == 0:
         return "", ""
     first = 0
-    listed = clause_text_after(words, best, clause)
-    if 0 <= de < best and de <= 1 and not listed:
+    if 0 <= de < best and de <= 1 and not clause_text_after(words, best, clause):
         first = de + 1           # 30多亩的土地, 8个村的整村拆除 (not 112个项目的设计、监理)
     words = words[first:best]
-    return "".join(w for w, _ in words), (words[0][1] if words else "")
+    return "".join([w for w, _ in words]), (words[0][1] if words else "")
 
 
 def clause_text_after(words, best, clause) -> bool:
