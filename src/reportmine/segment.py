@@ -171,7 +171,7 @@ def clause_bounds(text: str, start: int, end: int, limit: int = 60) -> tuple[int
     (3, 17)
     """
     # the nearest stop on either side within `limit`, passing soft line breaks
-    lo = max(0, start - limit)
+    lo = start - limit if start > limit else 0
     stop = _LAST_CLAUSE_STOP.match(text, lo, start)
     while stop is not None:
         i = stop.end() - 1
@@ -179,7 +179,9 @@ def clause_bounds(text: str, start: int, end: int, limit: int = 60) -> tuple[int
             lo = i + 1
             break
         stop = _LAST_CLAUSE_STOP.match(text, lo, i)
-    hi = min(len(text), end + limit)
+    hi = end + limit
+    if hi > len(text):
+        hi = len(text)
     stop = _CLAUSE_STOP.search(text, end, hi)
     while stop is not None:
         i = stop.start()
