@@ -922,6 +922,10 @@ def pick_subject(text: str, q: Quantity, lo: int, hi: int, lex: Lexicon, prev_en
     duration 完成 [object]     7天完成14幢房屋全部签约          -> the object
     全县N家 (a scope)          ...荣获省级引领性农村社区,全县3家 -> the object before
     """
+    if q.category in ("duration", "rate"):
+        obj = _completed_object(text, q, lex)
+        if obj:
+            return obj
     # q.start already includes a qualifier word (约, 超过) when it is one; a
     # line break inside a clause is a layout wrap (新建安|置房), not a stop
     before_text = text[lo:q.start].replace("\n", "")
@@ -931,11 +935,6 @@ def pick_subject(text: str, q: Quantity, lo: int, hi: int, lex: Lexicon, prev_en
         before = ""
     # the stop after the clause goes along: a 、 there shows a list
     after, after_tag = subject_after(text[q.end:hi + 1].replace("\n", ""), lex, True) if q.end < hi else ("", "")
-
-    if q.category in ("duration", "rate"):
-        obj = _completed_object(text, q, lex)
-        if obj:
-            return obj
     if not (before and after):
         subject = before or after
     else:
