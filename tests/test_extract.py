@@ -135,3 +135,14 @@ def test_shang_before_a_multiplier_means_over(text, raw, value, qualifier):
 
 def test_cheng_qian_shang_wan_is_an_idiom():
     assert rows("成千上万的群众参与") == []
+
+
+@pytest.mark.parametrize("word", [
+    "", " ", "\u3000", "土地", "GDP", "5G", "76", "７６", "²", "①", "٣", "一二", "，", "签约、", "a:b", "\n", "x y",
+])
+def test_word_cut_test_reads_every_character(word):
+    # _cuts skips the look at each character for a word of letters only
+    from reportmine.extract import _cuts
+    from reportmine.segment import CLAUSE_STOPS
+    assert _cuts(word) == (not word.strip() or any(c in CLAUSE_STOPS for c in word)
+                           or any(c.isdigit() for c in word))
