@@ -464,17 +464,21 @@ def _regions(text: str, near, windows, plan: _ExclusionPlan) -> list[list[int]]:
     (the text between them would be scanned as context anyway)."""
     regions: list[list[int]] = []
     join = 2 * plan.margin
-    w = 0
+    w = -1
+    lo = hi = -1                         # the window of the span, none yet
+    last = None                          # the region before
     for s, e in sorted(near):
-        while s >= windows[w][1]:
+        if s >= hi:
             w += 1
-        lo, hi = windows[w]
-        if regions and regions[-1][2] == lo and s <= regions[-1][1] + join:
-            last = regions[-1]
+            while s >= windows[w][1]:
+                w += 1
+            lo, hi = windows[w]
+        if last is not None and last[2] == lo and s <= last[1] + join:
             if e > last[1]:
                 last[1] = _stretch_end(text, e, hi, plan)
             continue
-        regions.append([_stretch_start(text, s, lo, plan) if s > lo else s, _stretch_end(text, e, hi, plan), lo, hi])
+        last = [_stretch_start(text, s, lo, plan) if s > lo else s, _stretch_end(text, e, hi, plan), lo, hi]
+        regions.append(last)
     return regions
 
 
