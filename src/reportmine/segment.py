@@ -216,15 +216,6 @@ def tokenizer(lex: Lexicon):
     return tk, tags
 
 
-def _tag(word: str, tag: str, tags: dict) -> str:
-    # the lexicon's tag wins over the dictionary's; numbers are 'm' (numerals)
-    if word in tags:
-        return tags[word]
-    if tag == "eng" and word.replace(".", "", 1).isdigit():
-        return "m"
-    return tag
-
-
 def tokens(lex: Lexicon, text: str, offset: int = 0, hmm: bool = False) -> list[tuple[int, int, str]]:
     """(start, end, word) for every token of `text`, offsets shifted by `offset`.
 
@@ -248,7 +239,8 @@ def tagged(lex: Lexicon, text: str, hmm: bool = False) -> list[tuple[str, str]]:
 def _tagged(lex: Lexicon, text: str, hmm: bool) -> tuple:
     tk, tags = tokenizer(lex)
     pairs = tk.tag(text, hmm)
-    for k, (w, t) in enumerate(pairs):          # as _tag, without a call per word
+    # the lexicon's tag wins over the dictionary's; numbers are 'm' (numerals)
+    for k, (w, t) in enumerate(pairs):
         if w in tags:
             pairs[k] = (w, tags[w])
         elif t == "eng" and w.replace(".", "", 1).isdigit():
