@@ -135,3 +135,42 @@ def test_shang_before_a_multiplier_means_over(text, raw, value, qualifier):
 
 def test_cheng_qian_shang_wan_is_an_idiom():
     assert rows("成千上万的群众参与") == []
+
+
+@pytest.mark.parametrize("word", [
+    "", " ", "\u3000", "土地", "GDP", "5G", "76", "７６", "²", "①", "٣", "一二", "，", "签约、", "a:b", "\n", "x y",
+])
+def test_word_cut_test_reads_every_character(word):
+    # _cuts skips the look at each character for a word of letters only
+    from reportmine.extract import _cuts
+    from reportmine.segment import CLAUSE_STOPS
+    assert _cuts(word) == (not word.strip() or any(c in CLAUSE_STOPS for c in word)
+                           or any(c.isdigit() for c in word))
+
+
+def test_change_endings_read_as_gap_by_gap():
+    # find_change looks the ending of the text before a rate up in one table;
+    # the reading it must agree with: the gaps in order, for each the growth
+    # words before the decline words
+    import random
+
+    from reportmine.extract import find_change
+    from reportmine.model import Quantity
+
+    def gap_by_gap(before):
+        for gap in LEX.change_gaps:
+            if before.endswith(gap):
+                stem = before[:len(before) - len(gap)]
+                if any(stem.endswith(w) for w in LEX.change_up):
+                    return "up"
+                if any(stem.endswith(w) for w in LEX.change_down):
+                    return "down"
+        return ""
+
+    pieces = [*LEX.change_up, *LEX.change_down, *LEX.change_gaps, *"比同增减降了达约率幅为的年"]
+    rnd = random.Random(7)
+    for _ in range(3000):
+        before = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 4)))
+        q = Quantity(start=len(before), end=len(before) + 2, raw="5%", value=5.0, value_max=None,
+                     unit="%", category="rate", qualifier="exact")
+        assert find_change(before + "5%", q, 0, LEX) == gap_by_gap(before), before

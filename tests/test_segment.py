@@ -133,8 +133,14 @@ def test_sentences_and_clauses_read_as_step_by_step(text, at, width, limit):
     assert [(s.start, s.end) for s in split_sentences(text)] == _sentences_one_match_each(text)
     assert sentence_spans(text) == _sentences_one_match_each(text)
     assert sentence_starts(text) == [s for s, _ in _sentences_one_match_each(text)]
+    starts = sentence_starts(text)
     for pos in range(len(text)):
-        assert sentence_around(text, pos) == next(s for s in sentence_spans(text) if s[0] <= pos < s[1])
+        around = next(s for s in sentence_spans(text) if s[0] <= pos < s[1])
+        assert sentence_around(text, pos) == around
+        # from any sentence start before, as find_mentions walks a text
+        for floor in starts:
+            if floor <= pos:
+                assert sentence_around(text, pos, floor) == around
     start = min(at, len(text))
     end = min(start + width, len(text))
     assert clause_bounds(text, start, end, limit) == _clause_step_by_step(text, start, end, limit)

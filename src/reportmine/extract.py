@@ -23,7 +23,7 @@ from .chars import class_body
 from .lexicon import Lexicon, alternation
 from .model import Quantity
 from .numbers import find_quantities, parse_numeral
-from .segment import CLAUSE_STOPS, _tagged, clause_bounds, sentence_around, tagged, tokens
+from .segment import CLAUSE_STOPS, _tagged, clause_bounds, sentence_around, tokens
 
 # jieba tags of words that can end a subject phrase (nouns and noun-like words)
 NOUNISH = ("n", "nr", "ns", "nt", "nz", "nrt", "ng", "vn", "an", "j", "zg", "l", "nrfg")
@@ -34,9 +34,12 @@ MAX_TOKENS = 5
 MAX_CHARS = 14
 
 
-@dataclass(frozen=True)
-class Mention:
-    """An indicator found in a text, before place and period are attached."""
+class Mention(NamedTuple):
+    """An indicator found in a text, before place and period are attached.
+
+    A named tuple rather than a frozen dataclass: as immutable, and built
+    several times faster (there is one per indicator of every document).
+    """
 
     quantity: Quantity
     subject: str
@@ -461,27 +464,53 @@ def _regions(text: str, near, windows, plan: _ExclusionPlan) -> list[list[int]]:
     (the text between them would be scanned as context anyway)."""
     regions: list[list[int]] = []
     join = 2 * plan.margin
-    w = 0
+    w = -1
+    lo = hi = -1                         # the window of the span, none yet
+    last = None                          # the region before
     for s, e in sorted(near):
-        while s >= windows[w][1]:
+        if s >= hi:
             w += 1
-        lo, hi = windows[w]
-        if regions and regions[-1][2] == lo and s <= regions[-1][1] + join:
-            last = regions[-1]
+            while s >= windows[w][1]:
+                w += 1
+            lo, hi = windows[w]
+        if last is not None and last[2] == lo and s <= last[1] + join:
             if e > last[1]:
                 last[1] = _stretch_end(text, e, hi, plan)
             continue
-        if s > lo and not _is_barrier(text[s - 1], plan):
-            s = plan.left.match(text, lo, s).start()
-        regions.append([s, _stretch_end(text, e, hi, plan), lo, hi])
+        last = [_stretch_start(text, s, lo, plan) if s > lo else s, _stretch_end(text, e, hi, plan), lo, hi]
+        regions.append(last)
     return regions
+
+
+# The stretches next to numbers are mostly a character or two long: up to
+# this many characters, looking each up is cheaper than a regex call
+_STEPS = 6
+
+
+def _stretch_start(text: str, s: int, lo: int, plan: _ExclusionPlan) -> int:
+    """Where the stretch of non-barriers that ends at `s` starts (at least `lo`)."""
+    barriers = plan.barriers
+    stop = s - _STEPS if s - _STEPS > lo else lo
+    while s > stop:
+        c = text[s - 1]
+        found = barriers.get(c)
+        if found or (found is None and _is_barrier(c, plan)):
+            return s
+        s -= 1
+    return s if s == lo else plan.left.match(text, lo, s).start()
 
 
 def _stretch_end(text: str, e: int, hi: int, plan: _ExclusionPlan) -> int:
     """Where the stretch of non-barriers from `e` ends (at most `hi`)."""
-    if e == hi or _is_barrier(text[e], plan):
-        return e
-    return plan.right.match(text, e, hi).end()
+    barriers = plan.barriers
+    stop = e + _STEPS if e + _STEPS < hi else hi
+    while e < stop:
+        c = text[e]
+        found = barriers.get(c)
+        if found or (found is None and _is_barrier(c, plan)):
+            return e
+        e += 1
+    return e if e == hi else plan.right.match(text, e, hi).end()
 
 
 def _is_barrier(c: str, plan: _ExclusionPlan) -> bool:
@@ -654,10 +683,11 @@ def _plausible(q: Quantity, text: str, lex: Lexicon) -> bool:
 
 def _strip_fillers(words: list[tuple[str, str]], lex: Lexicon, from_end: bool) -> list[tuple[str, str]]:
     rng = range(len(words) - 1, -1, -1) if from_end else range(len(words))
+    fillers = _filler_words(lex)
     cut = None
     for i in rng:
         w, t = words[i]
-        if _is_filler(w, lex) or not w.strip() or w in QUOTES:
+        if w in fillers or not w.strip() or w in QUOTES:
             continue
         cut = i
         break
@@ -679,11 +709,22 @@ def _filler_words(lex: Lexicon) -> frozenset:
     return frozenset(lex.fillers).union(lex.change_up, lex.change_down, lex.qualifier_before)
 
 
-def _breaks(w: str, t: str, lex: Lexicon) -> bool:
+_BREAK_TAGS = frozenset(BREAK)
+_CLAUSE_STOP_CHARS = frozenset(CLAUSE_STOPS)
+
+
+def _cuts(w: str) -> bool:
+    """True for a blank word or one with a clause stop or a digit in it."""
+    # a word of letters only (most Chinese words) is none of these: one
+    # C-level test instead of a look at every character
+    return not w.isalpha() and (not w.strip() or not _CLAUSE_STOP_CHARS.isdisjoint(w)
+                                or any(c.isdigit() for c in w))
+
+
+def _breaks(w: str, t: str, fillers: frozenset) -> bool:
     if w.isascii() and w.isalnum() and any(c.isalpha() for c in w):
         return False             # GDP, 5A, 5G: Latin abbreviations and codes are names
-    return (_is_filler(w, lex) or t in BREAK or not w.strip()
-            or any(c in CLAUSE_STOPS for c in w) or any(c.isdigit() for c in w))
+    return w in fillers or t in _BREAK_TAGS or _cuts(w)
 
 
 @lru_cache(maxsize=16384)
@@ -694,25 +735,26 @@ def subject_before(clause: str, lex: Lexicon) -> tuple[str, str, str]:
     >>> subject_before("半年度完成征收土地", load_lexicon())
     ('征收土地', '征收土地', 'n')
     """
-    words = [(w, t) for w, t in tagged(lex, clause) if w not in QUOTES]
+    words = [pair for pair in _tagged(lex, clause, False) if pair[0] not in QUOTES]
     if not words:
         return "", "", ""
     imm, imm_tag = words[-1]
     words = _strip_fillers(words, lex, from_end=True)
+    fillers = _filler_words(lex)
     phrase: list[str] = []
     chars = 0
     for i in range(len(words) - 1, -1, -1):
         w, t = words[i]
-        if t == "q" and i > 0 and words[i - 1][1] not in ("m", "mq") and not _is_filler(w, lex):
+        if t == "q" and i > 0 and words[i - 1][1] not in ("m", "mq") and w not in fillers:
             t = "n"              # 充电桩: a measure-word character ending a noun
-        if _breaks(w, t, lex):
+        if _breaks(w, t, fillers):
             break
         if len(phrase) >= MAX_TOKENS or chars + len(w) > MAX_CHARS:
             break
         phrase.append(w)
         chars += len(w)
     phrase.reverse()
-    while phrase and _is_filler(phrase[0], lex):
+    while phrase and phrase[0] in fillers:
         phrase.pop(0)
     return "".join(phrase), imm, imm_tag
 
@@ -731,8 +773,9 @@ def subject_after(clause: str, lex: Lexicon, skip: bool = False, verbal: bool = 
     """
     if skip:
         clause = _skipper(lex)(clause)
-    words = [(w, t) for w, t in tagged(lex, clause) if w not in QUOTES]
-    while words and (words[0][0] in ("的", "之") or (_is_filler(words[0][0], lex) and not words[0][1].startswith("v"))
+    fillers = _filler_words(lex)
+    words = [pair for pair in _tagged(lex, clause, False) if pair[0] not in QUOTES]
+    while words and (words[0][0] in ("的", "之") or (words[0][0] in fillers and not words[0][1].startswith("v"))
                      or not words[0][0].strip()):
         words = words[1:]
     best = 0
@@ -741,7 +784,7 @@ def subject_after(clause: str, lex: Lexicon, skip: bool = False, verbal: bool = 
     for i, (w, t) in enumerate(words):
         if i >= MAX_TOKENS + 2 or chars + len(w) > MAX_CHARS + 4:
             break
-        if any(c in CLAUSE_STOPS for c in w) or not w.strip() or any(c.isdigit() for c in w):
+        if _cuts(w):
             break
         if w == "的":
             if best == 0 and i > 2:
@@ -749,7 +792,7 @@ def subject_after(clause: str, lex: Lexicon, skip: bool = False, verbal: bool = 
             de = i
             chars += 1
             continue
-        if (t in BREAK and not (verbal and best and t == "m")) or (_is_filler(w, lex) and i > 0 and not (verbal and best)):
+        if (t in _BREAK_TAGS and not (verbal and best and t == "m")) or (w in fillers and i > 0 and not (verbal and best)):
             break
         if best and (t.startswith("d") or t == "ad"):
             break
@@ -759,11 +802,10 @@ def subject_after(clause: str, lex: Lexicon, skip: bool = False, verbal: bool = 
     if best == 0:
         return "", ""
     first = 0
-    listed = clause_text_after(words, best, clause)
-    if 0 <= de < best and de <= 1 and not listed:
+    if 0 <= de < best and de <= 1 and not clause_text_after(words, best, clause):
         first = de + 1           # 30多亩的土地, 8个村的整村拆除 (not 112个项目的设计、监理)
     words = words[first:best]
-    return "".join(w for w, _ in words), (words[0][1] if words else "")
+    return "".join([w for w, _ in words]), (words[0][1] if words else "")
 
 
 def clause_text_after(words, best, clause) -> bool:
@@ -787,29 +829,31 @@ def find_change(text: str, q: Quantity, lo: int, lex: Lexicon) -> str:
         return "down"
     before = text[lo:q.start]
     # the change word must stand close to the number: 比增61.7%, 同比下降了17%
-    # (the first gap that fits decides, a growth word before a decline word)
-    up, down, lengths = _change_words(lex)
-    for gap in lex.change_gaps:
-        if not before.endswith(gap):
-            continue
-        stem = before[:len(before) - len(gap)]
-        if _ends_with_word(stem, up, lengths):
-            return "up"
-        if _ends_with_word(stem, down, lengths):
-            return "down"
-    return ""
+    endings, lengths = _change_endings(lex)
+    found = None
+    for k in lengths:
+        if k <= len(before):
+            rank = endings.get(before[len(before) - k:])
+            if rank is not None and (found is None or rank < found):
+                found = rank
+    return "" if found is None else found[1]
 
 
 @lru_cache(maxsize=8)
-def _change_words(lex: Lexicon) -> tuple[frozenset, frozenset, tuple]:
-    """The growth and decline words as sets, and their lengths, longest first."""
-    lengths = sorted({len(w) for w in lex.change_up + lex.change_down if w}, reverse=True)
-    return frozenset(lex.change_up), frozenset(lex.change_down), tuple(lengths)
-
-
-def _ends_with_word(text: str, words: frozenset, lengths: tuple) -> bool:
-    # a set lookup per word length, not an endswith per word
-    return "" in words or any(text[-k:] in words for k in lengths if k <= len(text))
+def _change_endings(lex: Lexicon) -> tuple[dict, tuple]:
+    """Every growth or decline word followed by a gap (比增, 下降了, 增幅达), as
+    the text before a rate may end with it -> (rank, 'up' or 'down'), and
+    the lengths of these endings.  Of the endings a text has, the lowest
+    rank decides: the first gap that fits, a growth word before a decline
+    word.  One lookup per length replaces a test per gap and word."""
+    endings: dict = {}
+    for g, gap in enumerate(lex.change_gaps):
+        for kind, change, words in ((0, "up", lex.change_up), (1, "down", lex.change_down)):
+            for w in words:
+                rank = ((g, kind), change)
+                if w + gap not in endings or rank < endings[w + gap]:
+                    endings[w + gap] = rank
+    return endings, tuple(sorted({len(e) for e in endings}))
 
 
 def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
@@ -834,7 +878,7 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
         if _overlaps(spans, starts, q.start, q.end):
             continue
         if not sent_start <= q.start < sent_end:
-            sent_start, sent_end = sentence_around(text, q.start)
+            sent_start, sent_end = sentence_around(text, q.start, sent_end if sent_end <= q.start else 0)
         lo, hi = clause_bounds(text, q.start, q.end)
         same_sentence = last is not None and last.sentence_start == sent_start
         if last is not None and last.quantity.end >= sent_start and last.quantity.end > lo:
@@ -884,6 +928,10 @@ def pick_subject(text: str, q: Quantity, lo: int, hi: int, lex: Lexicon, prev_en
     duration 完成 [object]     7天完成14幢房屋全部签约          -> the object
     全县N家 (a scope)          ...荣获省级引领性农村社区,全县3家 -> the object before
     """
+    if q.category in ("duration", "rate"):
+        obj = _completed_object(text, q, lex)
+        if obj:
+            return obj
     # q.start already includes a qualifier word (约, 超过) when it is one; a
     # line break inside a clause is a layout wrap (新建安|置房), not a stop
     before_text = text[lo:q.start].replace("\n", "")
@@ -893,11 +941,6 @@ def pick_subject(text: str, q: Quantity, lo: int, hi: int, lex: Lexicon, prev_en
         before = ""
     # the stop after the clause goes along: a 、 there shows a list
     after, after_tag = subject_after(text[q.end:hi + 1].replace("\n", ""), lex, True) if q.end < hi else ("", "")
-
-    if q.category in ("duration", "rate"):
-        obj = _completed_object(text, q, lex)
-        if obj:
-            return obj
     if not (before and after):
         subject = before or after
     else:
@@ -954,7 +997,10 @@ def _completed_object(text: str, q: Quantity, lex: Lexicon) -> str:
     """What a duration or a rate was spent on: 7天完成14幢房屋全部签约 -> 房屋全部签约,
     已100%完成丈量任务 -> 丈量任务.
     """
-    m = _complete_re(lex).match(text, q.end)
+    pattern, firsts = _complete_re(lex)
+    if firsts is not None and text[q.end:q.end + 1] not in firsts:
+        return ""                        # most numbers: no regex call
+    m = pattern.match(text, q.end)
     if not m:
         return ""
     seg_end = m.end()
@@ -972,9 +1018,14 @@ def _completed_object(text: str, q: Quantity, lex: Lexicon) -> str:
 
 @lru_cache(maxsize=8)
 def _complete_re(lex: Lexicon):
-    """时间就完成了, 内完成, 已完成: a completion verb right after a duration or rate."""
+    """时间就完成了, 内完成, 已完成: a completion verb right after a duration or
+    rate; with the characters a match can start with (None when an empty verb
+    lets it match anywhere)."""
     verbs = alternation(lex.completion_verbs) or "(?!)"
-    return regex.compile(rf"(?:时间|的时间|之内|内)?(?:就|即|便|已|均|全部)?(?:{verbs})了?")
+    pattern = regex.compile(rf"(?:时间|的时间|之内|内)?(?:就|即|便|已|均|全部)?(?:{verbs})了?")
+    if any(not v for v in lex.completion_verbs):
+        return pattern, None
+    return pattern, frozenset("时的之内就即便已均全").union(v[0] for v in lex.completion_verbs)
 
 
 def _previous_object(text: str, end: int, lex: Lexicon) -> str:

@@ -71,10 +71,12 @@ def sentence_starts(text: str) -> list[int]:
     return [0] + [e for e in ends if e < n and (text[e - 1] != "\n" or not is_soft_newline(text, e - 1))]
 
 
-def sentence_around(text: str, pos: int) -> tuple[int, int]:
+def sentence_around(text: str, pos: int, floor: int = 0) -> tuple[int, int]:
     """(start, end) of the sentence of `split_sentences` that holds offset
     `pos` (0 <= pos < len(text)), read from the stops on either side of it
-    only.
+    only.  `floor`, an offset known to start a sentence (at most `pos`),
+    bounds the look back: a caller walking a text in order passes the end of
+    the sentence before.
 
     >>> sentence_around("一。二\\n三", 2)
     (2, 4)
@@ -83,17 +85,17 @@ def sentence_around(text: str, pos: int) -> tuple[int, int]:
         # inside the stops that end a sentence: the sides do not tell
         spans = sentence_spans(text)
         return spans[bisect.bisect_right(spans, (pos, len(text) + 1)) - 1]
-    start = 0
-    stop = _LAST_STOP.search(text, 0, pos)
+    start = floor
+    stop = _LAST_STOP.match(text, floor, pos)
     while stop is not None:
-        i = stop.start()
+        i = stop.end() - 1
         if text[i] != "\n":                      # a run of stops ends here, with its quote
             start = i + 2 if text[i + 1] in _CLOSERS else i + 1
             break
         if not is_soft_newline(text, i):
             start = i + 1
             break
-        stop = _LAST_STOP.search(text, 0, i)
+        stop = _LAST_STOP.match(text, floor, i)
     stop = _SENTENCE_END.search(text, pos)
     while stop is not None:
         end = stop.end()
@@ -106,7 +108,7 @@ def sentence_around(text: str, pos: int) -> tuple[int, int]:
 _TERMINATORS = "。！？!?；;"
 _CLOSERS = "”’\"」』)"
 _STOP_TAIL = _TERMINATORS + _CLOSERS
-_LAST_STOP = regex.compile(r"(?r)[\n。！？!?；;]")
+_LAST_STOP = re.compile(r"(?s).*[\n。！？!?；;]")   # up to the last one
 
 
 SOFT_LINE_MIN = 16
@@ -169,7 +171,7 @@ def clause_bounds(text: str, start: int, end: int, limit: int = 60) -> tuple[int
     (3, 17)
     """
     # the nearest stop on either side within `limit`, passing soft line breaks
-    lo = max(0, start - limit)
+    lo = start - limit if start > limit else 0
     stop = _LAST_CLAUSE_STOP.match(text, lo, start)
     while stop is not None:
         i = stop.end() - 1
@@ -177,7 +179,9 @@ def clause_bounds(text: str, start: int, end: int, limit: int = 60) -> tuple[int
             lo = i + 1
             break
         stop = _LAST_CLAUSE_STOP.match(text, lo, i)
-    hi = min(len(text), end + limit)
+    hi = end + limit
+    if hi > len(text):
+        hi = len(text)
     stop = _CLAUSE_STOP.search(text, end, hi)
     while stop is not None:
         i = stop.start()
@@ -212,15 +216,6 @@ def tokenizer(lex: Lexicon):
     return tk, tags
 
 
-def _tag(word: str, tag: str, tags: dict) -> str:
-    # the lexicon's tag wins over the dictionary's; numbers are 'm' (numerals)
-    if word in tags:
-        return tags[word]
-    if tag == "eng" and word.replace(".", "", 1).isdigit():
-        return "m"
-    return tag
-
-
 def tokens(lex: Lexicon, text: str, offset: int = 0, hmm: bool = False) -> list[tuple[int, int, str]]:
     """(start, end, word) for every token of `text`, offsets shifted by `offset`.
 
@@ -243,7 +238,14 @@ def tagged(lex: Lexicon, text: str, hmm: bool = False) -> list[tuple[str, str]]:
 @lru_cache(maxsize=8192)
 def _tagged(lex: Lexicon, text: str, hmm: bool) -> tuple:
     tk, tags = tokenizer(lex)
-    return tuple((w, _tag(w, t, tags)) for w, t in tk.tag(text, hmm))
+    pairs = tk.tag(text, hmm)
+    # the lexicon's tag wins over the dictionary's; numbers are 'm' (numerals)
+    for k, (w, t) in enumerate(pairs):
+        if w in tags:
+            pairs[k] = (w, tags[w])
+        elif t == "eng" and w.replace(".", "", 1).isdigit():
+            pairs[k] = (w, "m")
+    return tuple(pairs)
 
 
 def warm(lex: Lexicon) -> None:
