@@ -33,6 +33,7 @@ from functools import lru_cache
 
 import regex
 
+from .chars import HAN
 from .gazetteer import CITY, COUNTY, PROVINCE, Gazetteer, code_level, load_gazetteer
 from .lexicon import Lexicon, LexiconError, alternation as _alt
 from .periods import PeriodCue, context_years, find_periods, period_rules, resolve_period
@@ -136,6 +137,46 @@ def _int(t: dict, key: str, where: str, default: int) -> int:
     return v
 
 
+def _han_class() -> str:
+    """\\p{Han} for the stdlib engine: its BMP part as one class, which the
+    engine tests in a few nanoseconds, and the ranges beyond it as another
+    (one class with both is walked range by range for every character)."""
+    cut = next(i for i, c in enumerate(HAN) if ord(c) >= 0x10000)
+    return f"(?:[{HAN[:cut]}]|[{HAN[cut:]}])"
+
+
+def _suffix_pattern(suffixes, not_before: dict, min_chars: int, endings: tuple, product_after: tuple):
+    """The suffix words, each followed by an empty group that takes part
+    only where a name may stand before the word: after at least min_chars
+    Chinese characters, not in a stop ending (新农村, 美丽乡村: checked on
+    the suffix and the min_chars characters before it, the shortest name),
+    not before a not_before word (村民) or a product (稻香村月饼).
+
+    A suffix word that fails these checks still matches (without the
+    group), so the scan steps over the same words whatever they hold.
+    """
+    han = _han_class()
+    branches = []
+    for s in sorted(set(suffixes), key=lambda w: (-len(w), w)):
+        esc = re.escape(s)
+        if any(s.startswith(w) for w in not_before.get(s, ())):
+            branches.append(esc)  # every occurrence starts a not_before word
+            continue
+        checks = f"(?<={han}{{{max(min_chars, 1)}}}{esc})"
+        by_length: dict[int, list[str]] = {}
+        for e in endings:
+            if (e.endswith(s) or s.endswith(e)) and len(e) <= min_chars + len(s):
+                by_length.setdefault(len(e), []).append(e)
+        for n in sorted(by_length):
+            checks += f"(?<!{_alt(by_length[n])})"  # a lookbehind must have one width
+        tails = [w[len(s):] for w in not_before.get(s, ()) if w.startswith(s)]
+        tails += product_after
+        if tails:
+            checks += f"(?!{_alt(tails)})"
+        branches.append(f"{esc}(?:{checks}()|)")
+    return re.compile("|".join(branches))
+
+
 @lru_cache(maxsize=8)
 def place_rules(lex: Lexicon) -> PlaceRules:
     """places.toml, validated and compiled; the error names the table and field."""
@@ -170,8 +211,8 @@ def place_rules(lex: Lexicon) -> PlaceRules:
     endings = _list(stop, "endings", "stop")
     return PlaceRules(
         suffixes={k: LEVELS[v] for k, v in suffixes.items()},
-        # lists of words: the stdlib engine scans for them faster than regex
-        suffix_re=re.compile(_alt(suffixes)),
+        suffix_re=_suffix_pattern(suffixes, {k: tuple(v) for k, v in nb.items()},
+                                  _int(name, "min_chars", "name", 2), endings, _list(stop, "product_after", "stop")),
         min_chars=_int(name, "min_chars", "name", 2),
         max_chars=_int(name, "max_chars", "name", 4),
         window=_int(name, "window", "name", 8),
@@ -296,27 +337,19 @@ def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place])
     """Units below the county: a name before a suffix word (湖西村, 城东街道)."""
     out: list[Place] = []
     gaz_starts = [p.start for p in gaz]
-    window, min_chars = rules.window, rules.min_chars
-    shortest = max(min_chars, 1)
-    not_before, stop_endings_of = rules.not_before, rules.stop_endings_of
+    window = rules.window
+    shortest = max(rules.min_chars, 1)
     han_before, last_before = _HAN_BEFORE.match, bisect.bisect_right
     prev = None
     for m in rules.suffix_re.finditer(text):
+        if m.lastindex is None:
+            continue  # 村民, 新农村, 稻香村月饼, or no name before it (see _suffix_pattern)
         p, q = m.span()
         suffix = m.group()
         i = last_before(gaz_starts, p) - 1
         before = gaz[i] if i >= 0 else None
         if before is not None and before.end > p:
             continue  # inside 镇江市, 乡宁县
-        if suffix in not_before and text.startswith(not_before[suffix], p):
-            continue  # 村民, 乡村
-        # a name is the end of the Chinese run before the suffix, at least
-        # min_chars long: when those last characters and the suffix end like
-        # a stop word (新农村, 美丽乡村) every name would be one, and a shorter
-        # run has none; neither needs jieba
-        stop_endings = stop_endings_of[suffix]
-        if (text[p - min_chars:p] + suffix).endswith(stop_endings):
-            continue
         run = han_before(text, max(0, p - window), p)  # at most `window` characters
         if run is None:
             continue
@@ -325,13 +358,13 @@ def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place])
             lo = prev.end
         if before is not None and before.end > lo:
             lo = before.end
-        if p - lo < shortest or text.startswith(rules.product_after, q):
-            continue  # too short; 稻香村月饼
+        if p - lo < shortest:
+            continue
         name = read_name(text[lo:p], lex, rules)
         if not name:
             continue
         candidate = name + suffix
-        if candidate in rules.stop_names or candidate.endswith(stop_endings):
+        if candidate in rules.stop_names or candidate.endswith(rules.stop_endings_of[suffix]):
             continue
         start = p - len(name)
         level = rules.suffixes[suffix]
