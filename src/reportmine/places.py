@@ -33,7 +33,7 @@ from functools import lru_cache
 
 import regex
 
-from .chars import HAN
+from .chars import HAN, class_body
 from .gazetteer import CITY, COUNTY, PROVINCE, Gazetteer, code_level, load_gazetteer
 from .lexicon import Lexicon, LexiconError, alternation as _alt
 from .periods import PeriodCue, context_years, find_periods, period_rules, resolve_period
@@ -45,7 +45,7 @@ LEVELS = {"country": COUNTRY, "province": PROVINCE, "city": CITY, "county": COUN
 COUNTRY_NAME = "中国"
 SENTENCE_END = "。！？!?；;"
 CLAUSE_LIMIT = 60                 # characters a clause reaches at most on either side of a number
-_GAZ_CHARS = re.compile(r"[省市区县旗州盟]")
+_GAZ_CHARS = "省市区县旗州盟"           # the last characters of the names looked for
 _HAN = regex.compile(r"\p{Han}")
 # read backwards: the Chinese characters that end where a match is asked to end
 _HAN_BEFORE = regex.compile(r"(?r)\p{Han}+")
@@ -107,6 +107,7 @@ class PlaceRules:
     anaphora_re: object
     gazetteer: Gazetteer
     gaz_not_before: tuple
+    gaz_end_re: object            # where a gazetteer name may end (see _gazetteer_pattern)
     short_suffixes: tuple
     meta_re: object
     publisher_keys: frozenset
@@ -177,6 +178,21 @@ def _suffix_pattern(suffixes, not_before: dict, min_chars: int, endings: tuple, 
     return re.compile("|".join(branches))
 
 
+def _gazetteer_pattern(gz: Gazetteer, not_before: tuple):
+    """The last character of a gazetteer name, where the character before
+    it ends some name with it too (most 市 and 区 end no name at all: 城市,
+    社区) and it starts no not_before word (义乌市场)."""
+    branches = []
+    for c in _GAZ_CHARS:
+        tails = [w[1:] for w in not_before if w[0] == c]
+        before = {k[0] for k in gz.lengths if k[1] == c}
+        if not before or "" in tails:
+            continue
+        esc = re.escape(c)
+        branches.append(f"{esc}(?<=[{class_body(before)}]{esc})" + (f"(?!{_alt(tails)})" if tails else ""))
+    return re.compile("|".join(branches) or "(?!)")
+
+
 @lru_cache(maxsize=8)
 def place_rules(lex: Lexicon) -> PlaceRules:
     """places.toml, validated and compiled; the error names the table and field."""
@@ -209,6 +225,7 @@ def place_rules(lex: Lexicon) -> PlaceRules:
     keys = _list(doc, "publisher_keys", "document") + _list(doc, "source_keys", "document")
     short = _list(gaz, "short_suffixes", "gazetteer")
     endings = _list(stop, "endings", "stop")
+    gazetteer = load_gazetteer(_list(gaz, "skip", "gazetteer"), short or ("省", "市"))
     return PlaceRules(
         suffixes={k: LEVELS[v] for k, v in suffixes.items()},
         suffix_re=_suffix_pattern(suffixes, {k: tuple(v) for k, v in nb.items()},
@@ -229,8 +246,9 @@ def place_rules(lex: Lexicon) -> PlaceRules:
         scope_re=re.compile(_alt(scope)) if scope else None,
         anaphora_re=(re.compile(f"(?:{_alt(prefixes)})(?P<s>{_alt(list(suffixes) + ['区', '县', '市'])})")
                      if prefixes else None),
-        gazetteer=load_gazetteer(_list(gaz, "skip", "gazetteer"), short or ("省", "市")),
+        gazetteer=gazetteer,
         gaz_not_before=_list(gaz, "not_before", "gazetteer"),
+        gaz_end_re=_gazetteer_pattern(gazetteer, _list(gaz, "not_before", "gazetteer")),
         short_suffixes=short,
         meta_re=regex.compile(rf"(?P<key>{_alt(keys)})\s*[:：]\s*(?P<val>[^\s:：|丨,，。;；]{{2,30}})") if keys else None,
         publisher_keys=frozenset(_list(doc, "publisher_keys", "document")),
@@ -247,15 +265,11 @@ def _gazetteer_places(text: str, rules: PlaceRules) -> list[Place]:
     """County-level units and above: the longest gazetteer name ending at each 省 市 区 县 ... ."""
     gz = rules.gazetteer
     out: list[Place] = []
-    lengths_of, not_before = gz.lengths, rules.gaz_not_before
-    for m in _GAZ_CHARS.finditer(text):
+    lengths_of = gz.lengths
+    for m in rules.gaz_end_re.finditer(text):
         end = m.end()
         # only the lengths of names with these last two characters can match
-        # (most 市 and 区 end no name at all: 城市, 社区)
-        lengths = lengths_of.get(text[end - 2:end], ()) if end >= 2 else ()
-        if not lengths or text.startswith(not_before, end - 1):
-            continue  # 义乌市场
-        for n in lengths:
+        for n in lengths_of[text[end - 2:end]]:
             if n > end:
                 continue
             name = text[end - n:end]
