@@ -47,8 +47,6 @@ SENTENCE_END = "。！？!?；;"
 CLAUSE_LIMIT = 60                 # characters a clause reaches at most on either side of a number
 _GAZ_CHARS = "省市区县旗州盟"           # the last characters of the names looked for
 _HAN = regex.compile(r"\p{Han}")
-# read backwards: the Chinese characters that end where a match is asked to end
-_HAN_BEFORE = regex.compile(r"(?r)\p{Han}+")
 _SENTENCE_END = re.compile("[" + re.escape(SENTENCE_END) + "]")
 _LABEL = regex.compile(r"[^\s:：]{1,8}\s*[:：]")
 _START = attrgetter("start")
@@ -144,6 +142,10 @@ def _han_class() -> str:
     (one class with both is walked range by range for every character)."""
     cut = next(i for i, c in enumerate(HAN) if ord(c) >= 0x10000)
     return f"(?:[{HAN[:cut]}]|[{HAN[cut:]}])"
+
+
+# searched in text[pos:endpos]: the Chinese characters that end at endpos
+_HAN_BEFORE = re.compile(f"{_han_class()}+\\Z")
 
 
 def _suffix_pattern(suffixes, not_before: dict, min_chars: int, endings: tuple, product_after: tuple):
@@ -353,7 +355,7 @@ def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place])
     gaz_starts = [p.start for p in gaz]
     window = rules.window
     shortest = max(rules.min_chars, 1)
-    han_before, last_before = _HAN_BEFORE.match, bisect.bisect_right
+    han_before, last_before = _HAN_BEFORE.search, bisect.bisect_right
     prev = None
     for m in rules.suffix_re.finditer(text):
         if m.lastindex is None:
@@ -382,10 +384,12 @@ def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place])
             continue
         start = p - len(name)
         level = rules.suffixes[suffix]
-        parent = None
-        for cand in (prev, before):
-            if cand is not None and cand.end == start and cand.level < level:
-                parent = cand
+        if before is not None and before.end == start and before.level < level:
+            parent = before
+        elif prev is not None and prev.end == start and prev.level < level:
+            parent = prev
+        else:
+            parent = None
         prev = Place(start, q, candidate, level, "suffix", suffix, (), parent)
         out.append(prev)
     return out
@@ -572,7 +576,14 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
                 up += "/" + doc.name
         return f"{up}/{p.name}" if up else ""
 
+    scope_wheres: dict[int, Where | None] = {}   # by level: 全县 comes back many times
+
     def scope_where(level: int) -> Where | None:
+        if level not in scope_wheres:
+            scope_wheres[level] = _scope_where(level)
+        return scope_wheres[level]
+
+    def _scope_where(level: int) -> Where | None:
         if level == COUNTRY:
             return Where(COUNTRY_NAME, COUNTRY, "")
         if level == TOWN:
@@ -747,40 +758,51 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
     after_ok = [p.kind != "scope" for p in dp.places]
 
     starts, wheres = dp.starts, dp.wheres
-    n_places, n_cues = len(starts), len(cues)
-    last_before = bisect.bisect_left
+    # the starts of the places and of the time words between two sentinels:
+    # the ones on either side of a number are read without bounds checks
+    far = len(text) + 2 * CLAUSE_LIMIT + 1
+    place_at = (-far, *starts, far)
+    cue_at = (-far, *cue_starts, far)
+    # a mention outside every clause and sentence place and time word takes
+    # its heading's, else the document's: by the number of headings before it
+    region_wheres = [dp.document] + [r.where if r.where is not None else dp.document for r in regions]
+    region_periods = [doc_period] + [r.period or doc_period for r in regions]
+    last_before, regions_before = bisect.bisect_left, bisect.bisect_right
     out = []
     for start, end, s_lo, s_hi in spans:
-        # b is the last place before the number, a the last time word: most
-        # clauses and sentences hold neither, and then they need no look
-        b = last_before(starts, start) - 1
-        a = last_before(cue_starts, start) - 1
-        if ((b >= 0 and starts[b] >= start - CLAUSE_LIMIT) or (b + 1 < n_places and starts[b + 1] < end + CLAUSE_LIMIT)
-                or (a >= 0 and cue_starts[a] >= start - CLAUSE_LIMIT) or (a + 1 < n_cues and cue_starts[a + 1] < end + CLAUSE_LIMIT)):
+        # place_at[b - 1] is the last place before the number, place_at[b]
+        # the next; cue_at[a - 1] and cue_at[a] the same for time words (the
+        # a-2nd and a-1st of cues): most clauses and sentences hold neither,
+        # and then they need no look
+        b = last_before(place_at, start)
+        a = last_before(cue_at, start)
+        place_before, place_after = place_at[b - 1], place_at[b]
+        cue_before, cue_after = cue_at[a - 1], cue_at[a]
+        if (place_before >= start - CLAUSE_LIMIT or place_after < end + CLAUSE_LIMIT
+                or cue_before >= start - CLAUSE_LIMIT or cue_after < end + CLAUSE_LIMIT):
             lo, hi = clause_bounds(text, start, end, CLAUSE_LIMIT)
         else:
             lo, hi = start, end  # nothing within a clause's reach: bounds that hold nothing do
         # place: clause (either side), sentence (before), heading, document
         k = None
-        if (b >= 0 and starts[b] >= lo) or (b + 1 < n_places and starts[b + 1] < hi):
+        if place_before >= lo or place_after < hi:
             k = _pick(starts, lo, hi, start, levels, after_ok)
-        if k is None and b >= 0 and starts[b] >= s_lo:
+        if k is None and place_before >= s_lo:
             k = _pick(starts, s_lo, start, start, levels)
-        r = bisect.bisect_right(region_starts, start) - 1
-        region = regions[r] if r >= 0 else None
-        where = wheres[k] if k is not None else (region.where if region and region.where else dp.document)
+        r = regions_before(region_starts, start)
+        where = wheres[k] if k is not None else region_wheres[r]
         # period: clause (nearest before, else nearest after), sentence
         # (before), the paragraph's opening clause, heading, title
-        if a >= 0 and cue_starts[a] >= lo:
-            c = a
-        elif a + 1 < n_cues and cue_starts[a + 1] < hi:
-            c = a + 1
-        elif a >= 0 and cue_starts[a] >= s_lo:
-            c = a
+        if cue_before >= lo:
+            c = a - 2
+        elif cue_after < hi:
+            c = a - 1
+        elif cue_before >= s_lo:
+            c = a - 2
         else:
             c = lead_of(text.rfind("\n", 0, start) + 1)
             if c is not None and cues[c].start >= start:
                 c = None
-        period = periods[c] if c is not None else (region.period if region and region.period else doc_period)
+        period = periods[c] if c is not None else region_periods[r]
         out.append((where.name, where.path, period) if where else ("", "", period))
     return out
