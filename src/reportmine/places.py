@@ -113,6 +113,7 @@ class PlaceRules:
     min_count: int
     heading_chars: int
     markers: tuple
+    marker_rank: object           # one pattern for all markers: m.lastindex is the rank (None: try each)
 
 
 def _table(data: dict, key: str) -> dict:
@@ -258,7 +259,19 @@ def place_rules(lex: Lexicon) -> PlaceRules:
         min_count=_int(doc, "min_count", "document", 3),
         heading_chars=_int(head, "max_chars", "heading", 40),
         markers=tuple(markers),
+        marker_rank=_ranked(markers),
     )
+
+
+def _ranked(patterns):
+    """One pattern that matches where the first of `patterns` to match does,
+    with m.lastindex its number from 1; None when a pattern has groups or
+    inline flags of its own, which joining could change."""
+    for p in patterns:
+        if p.groups or any(m.group() not in ("(?=", "(?!", "(?:", "(?<=", "(?<!")
+                           for m in re.finditer(r"\(\?<?.", p.pattern)):
+            return None
+    return regex.compile("|".join(f"({p.pattern})" for p in patterns)) if patterns else None
 
 
 # -- finding places ----------------------------------------------------------
@@ -660,7 +673,7 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
     regions: list[Region] = []
     stack: list[tuple[int, Where | None, str]] = []
     title = title.strip()
-    max_chars = rules.heading_chars
+    max_chars, marker_rank = rules.heading_chars, rules.marker_rank
     pos = 0
     for line in text.split("\n"):
         lo, hi = pos, pos + len(line)
@@ -676,18 +689,17 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
         # nothing unless a numbered heading is open, whatever its number
         if not heading and not (stack and stack[-1][0]):
             continue
-        rank = None
-        for n, mk in enumerate(rules.markers, 1):
-            if mk.match(s):
-                rank = n
-                break
+        if marker_rank is not None:
+            m = marker_rank.match(s)
+            rank = m.lastindex if m else None
+        else:
+            rank = next((n for n, mk in enumerate(rules.markers, 1) if mk.match(s)), None)
         if heading and rank is None and _LABEL.match(s):
             heading = False  # a metadata line (信息来源:常山县政府), not a heading
         if rank is None and not heading:
             continue
         r = rank or 0
-        before = list(stack)
-        stack = [e for e in stack if e[0] < r]
+        new = [e for e in stack if e[0] < r]
         if heading:
             # the line's most specific place (the first among equals)
             where, level = None, -1
@@ -696,11 +708,17 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
                     where, level = dp.wheres[i], dp.places[i].level
             j = bisect.bisect_left(cue_starts, lo)
             period = periods[j] if j < len(cues) and cues[j].start < hi else ""
-            stack.append((r, where, period))
-        if stack != before:
-            where = next((e[1] for e in reversed(stack) if e[1] is not None), None)
-            period = next((e[2] for e in reversed(stack) if e[2]), "")
+            new.append((r, where, period))
+        if new != stack:
+            # the innermost heading's place and period, each from further out if it has none
+            where, period = None, ""
+            for _, w, p in reversed(new):
+                if where is None:
+                    where = w
+                if not period:
+                    period = p
             regions.append(Region(lo, where, period))
+        stack = new
     return regions
 
 
