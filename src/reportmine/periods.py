@@ -365,6 +365,7 @@ def context_years(text: str, cues: list[PeriodCue], title_cues: list[PeriodCue] 
     return out
 
 
+@lru_cache(maxsize=64)   # every time word of a document is resolved against its one date
 def parse_date(date: str) -> tuple[int, int, int] | None:
     """'2023-07-10' -> (2023, 7, 10); anything else -> None."""
     try:

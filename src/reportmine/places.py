@@ -755,7 +755,7 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
     title_cues = find_periods(title, lex) if title else []
     years = context_years(text, cues, title_cues)
     periods = [resolve_period(c, date, y) for c, y in zip(cues, years)]
-    regions = heading_regions(text, title, lex, sorted(s for s, *_ in spans), dp, cues, periods)
+    regions = heading_regions(text, title, lex, sorted([span[0] for span in spans]), dp, cues, periods)
     region_starts = [r.start for r in regions]
     # a title with one time word gives the whole document its period
     # (2023年国民经济和社会发展统计公报); one with two (上半年总结及下半年思路) none
