@@ -765,10 +765,9 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
 
     def lead_of(line: int) -> int | None:
         """The cue a paragraph opens with (今年以来,东湖街道…): it sets the paragraph's period."""
-        if line not in leads:
-            k = bisect.bisect_left(cue_starts, line)
-            ok = k < len(cues) and text[line:cues[k].start].strip() in ("", *lead_prefixes)
-            leads[line] = k if ok else None
+        k = bisect.bisect_left(cue_starts, line)
+        ok = k < len(cues) and text[line:cues[k].start].strip() in ("", *lead_prefixes)
+        leads[line] = k if ok else None
         return leads[line]
 
     levels = [w.level for w in dp.wheres]
@@ -818,8 +817,9 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
         elif cue_before >= s_lo:
             c = a - 2
         else:
-            c = lead_of(text.rfind("\n", 0, start) + 1)
-            if c is not None and cues[c].start >= start:
+            line = text.rfind("\n", 0, start) + 1
+            c = leads[line] if line in leads else lead_of(line)
+            if c is not None and cue_starts[c] >= start:
                 c = None
         period = periods[c] if c is not None else region_periods[r]
         out.append((where.name, where.path, period) if where else ("", "", period))
