@@ -30,6 +30,7 @@ from collections import Counter
 from operator import attrgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -57,12 +58,14 @@ _SHORT_BREAK_TAGS = frozenset("p c u uj ul uz ud ug uv r q x w y e o".split())
 _PROPER_TAGS = frozenset("ns nr nrt nrfg nz nt j".split())
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """A place named in the text: [start, end) holds `name`.
 
     kind: gazetteer (a county or above), suffix (a name before 街道, 村 ...),
     scope (全县: the document's own unit), anaphora (该镇: the last 镇 named).
+
+    A named tuple rather than a frozen dataclass: a document names hundreds
+    of places, and a tuple is made in a third of the time.
     """
 
     start: int
