@@ -78,6 +78,9 @@ class Place(NamedTuple):
     parent: "Place | None" = None  # the unit named right before it (丰泽区 in 丰泽区城东街道)
 
 
+_NOWHERE = Place(-1, -1, "", VILLAGE + 1)   # ends before any text: a place before the first
+
+
 @dataclass(frozen=True)
 class Where:
     """A resolved place: its name, level and path from the province down."""
@@ -368,41 +371,39 @@ def read_name(run: str, lex: Lexicon, rules: PlaceRules) -> str:
 def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place]) -> list[Place]:
     """Units below the county: a name before a suffix word (湖西村, 城东街道)."""
     out: list[Place] = []
-    gaz_starts = [p.start for p in gaz]
+    # the gazetteer place before each suffix word and the last suffix place,
+    # or a stand-in that ends before the text: no checks for None
+    gaz_starts, gaz_before = [p.start for p in gaz], [_NOWHERE, *gaz]
     window = rules.window
     shortest = max(rules.min_chars, 1)
+    stop_names, stop_endings_of, levels = rules.stop_names, rules.stop_endings_of, rules.suffixes
     han_before, last_before = _HAN_BEFORE.search, bisect.bisect_right
-    prev = None
+    prev = _NOWHERE
     for m in rules.suffix_re.finditer(text):
         if m.lastindex is None:
             continue  # 村民, 新农村, 稻香村月饼, or no name before it (see _suffix_pattern)
         p, q = m.span()
-        suffix = m.group()
-        i = last_before(gaz_starts, p) - 1
-        before = gaz[i] if i >= 0 else None
-        if before is not None and before.end > p:
+        before = gaz_before[last_before(gaz_starts, p)]
+        if before.end > p:
             continue  # inside 镇江市, 乡宁县
-        run = han_before(text, max(0, p - window), p)  # at most `window` characters
+        run = han_before(text, p - window if p > window else 0, p)  # at most `window` characters
         if run is None:
             continue
-        lo = run.start()
-        if prev is not None and prev.end > lo:
-            lo = prev.end
-        if before is not None and before.end > lo:
-            lo = before.end
+        lo = max(run.start(), prev.end, before.end)
         if p - lo < shortest:
             continue
         name = read_name(text[lo:p], lex, rules)
         if not name:
             continue
+        suffix = m.group()
         candidate = name + suffix
-        if candidate in rules.stop_names or candidate.endswith(rules.stop_endings_of[suffix]):
+        if candidate in stop_names or candidate.endswith(stop_endings_of[suffix]):
             continue
         start = p - len(name)
-        level = rules.suffixes[suffix]
-        if before is not None and before.end == start and before.level < level:
+        level = levels[suffix]
+        if before.end == start and before.level < level:
             parent = before
-        elif prev is not None and prev.end == start and prev.level < level:
+        elif prev.end == start and prev.level < level:
             parent = prev
         else:
             parent = None
