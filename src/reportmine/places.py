@@ -619,27 +619,36 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
             return None
         return Where(gz.names[code], code_level(code), gz.paths[code])
 
-    wheres = []
+    kept, wheres = [], []
     last: dict[str, Where] = {}
     same: dict[tuple, Where] = {}   # a name comes back many times, with the same path
+    # and a name without a unit written before it always has the same path
+    alone: dict[tuple, Where] = {}
     for p in places:
-        w = None
-        if p.kind in ("gazetteer", "suffix"):
-            key = (p.name, p.level, path_of(p))
-            w = same.get(key)
+        kind = p.kind
+        if kind == "gazetteer" or kind == "suffix":
+            w = alone.get((kind, p.name, p.level)) if p.parent is None else None
             if w is None:
-                w = same[key] = Where(*key)
+                key = (p.name, p.level, path_of(p))
+                w = same.get(key)
+                if w is None:
+                    w = same[key] = Where(*key)
+                if p.parent is None:
+                    alone[kind, p.name, p.level] = w
             last[p.suffix] = w
-        elif p.kind == "scope":
+        elif kind == "scope":
             w = scope_where(p.level)
-        elif p.kind == "anaphora":
+        elif kind == "anaphora":
             w = last.get(p.suffix) or scope_where(p.level)
-        wheres.append(w)
-    kept = [(p, w) for p, w in zip(places, wheres) if w is not None]
+        else:
+            w = None
+        if w is not None:
+            kept.append(p)
+            wheres.append(w)
     document = Where(doc.name, doc.level, path_of(doc)) if doc is not None else None
     return DocumentPlaces(
-        places=tuple(p for p, _ in kept), wheres=tuple(w for _, w in kept),
-        document=document, county=county, starts=tuple(p.start for p, _ in kept),
+        places=tuple(kept), wheres=tuple(wheres),
+        document=document, county=county, starts=tuple([p.start for p in kept]),
     )
 
 
