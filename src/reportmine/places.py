@@ -710,7 +710,7 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
             rank = m.lastindex if m else None
         else:
             rank = next((n for n, mk in enumerate(rules.markers, 1) if mk.match(s)), None)
-        if heading and rank is None and _LABEL.match(s):
+        if heading and rank is None and (":" in s or "：" in s) and _LABEL.match(s):
             heading = False  # a metadata line (信息来源:常山县政府), not a heading
         if rank is None and not heading:
             continue
