@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from collections import Counter
 from operator import attrgetter
 from dataclasses import dataclass, field
@@ -237,11 +238,12 @@ def place_rules(lex: Lexicon) -> PlaceRules:
     short = _list(gaz, "short_suffixes", "gazetteer")
     endings = _list(stop, "endings", "stop")
     gazetteer = load_gazetteer(_list(gaz, "skip", "gazetteer"), short or ("省", "市"))
+    min_chars = _int(name, "min_chars", "name", 2)
+    product_after = _list(stop, "product_after", "stop")
     return PlaceRules(
         suffixes={k: LEVELS[v] for k, v in suffixes.items()},
-        suffix_re=_suffix_pattern(suffixes, {k: tuple(v) for k, v in nb.items()},
-                                  _int(name, "min_chars", "name", 2), endings, _list(stop, "product_after", "stop")),
-        min_chars=_int(name, "min_chars", "name", 2),
+        suffix_re=_suffix_pattern(suffixes, {k: tuple(v) for k, v in nb.items()}, min_chars, endings, product_after),
+        min_chars=min_chars,
         max_chars=_int(name, "max_chars", "name", 4),
         window=_int(name, "window", "name", 8),
         break_words=frozenset(_list(name, "break_words", "name")),
@@ -251,7 +253,7 @@ def place_rules(lex: Lexicon) -> PlaceRules:
         stop_names=frozenset(_list(stop, "names", "stop")),
         stop_endings=endings,
         stop_endings_of={k: tuple(e for e in endings if e.endswith(k) or k.endswith(e)) for k in suffixes},
-        product_after=_list(stop, "product_after", "stop"),
+        product_after=product_after,
         person_titles=frozenset(_list(stop, "person_titles", "stop")),
         scope={k: LEVELS[v] for k, v in scope.items()},
         scope_re=re.compile(_alt(scope)) if scope else None,
@@ -793,9 +795,8 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
     starts, wheres = dp.starts, dp.wheres
     # the starts of the places and of the time words between two sentinels:
     # the ones on either side of a number are read without bounds checks
-    far = len(text) + 2 * CLAUSE_LIMIT + 1
-    place_at = (-far, *starts, far)
-    cue_at = (-far, *cue_starts, far)
+    place_at = (-sys.maxsize, *starts, sys.maxsize)
+    cue_at = (-sys.maxsize, *cue_starts, sys.maxsize)
     # a mention outside every clause and sentence place and time word takes
     # its heading's, else the document's: by the number of headings before it
     region_wheres = [dp.document] + [r.where if r.where is not None else dp.document for r in regions]
