@@ -291,7 +291,7 @@ def _gazetteer_places(text: str, rules: PlaceRules) -> list[Place]:
     """County-level units and above: the longest gazetteer name ending at each 省 市 区 县 ... ."""
     gz = rules.gazetteer
     out: list[Place] = []
-    lengths_of = gz.lengths
+    lengths_of, codes_of = gz.lengths, gz.codes
     for m in rules.gaz_end_re.finditer(text):
         end = m.end()
         # only the lengths of names with these last two characters can match
@@ -299,14 +299,14 @@ def _gazetteer_places(text: str, rules: PlaceRules) -> list[Place]:
             if n > end:
                 continue
             name = text[end - n:end]
-            if name not in gz.codes:
+            codes = codes_of.get(name)
+            if codes is None:
                 continue
             start = end - n
             # two-character names (和县, 南县) are parts of words unless they stand alone
             # or follow the unit above them
             if n == 2 and start and _HAN.match(text[start - 1]) and not (out and out[-1].end == start):
                 break
-            codes = gz.codes[name]
             if out and out[-1].end > start:
                 if out[-1].end - out[-1].start >= n:
                     break
