@@ -20,6 +20,8 @@ import calendar
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
+from typing import NamedTuple
 
 import regex
 
@@ -45,9 +47,9 @@ _JOIN = r"\s*(?:-|—|–|~|～|至|到)\s*"
 _HAN = regex.compile(r"\p{Han}")
 
 
-@dataclass(frozen=True)
-class PeriodCue:
-    """One time expression in the text, not yet resolved.
+class PeriodCue(NamedTuple):
+    """One time expression in the text, not yet resolved (a named tuple: a
+    report holds hundreds, made several times faster than a dataclass).
 
     kind: year, years, half, quarter, months, month, day, now, yearend.
     a, b: half or quarter number; first and last month; month and day
@@ -71,7 +73,7 @@ class PeriodCue:
 class PeriodRules:
     pattern: object
     candidates: object
-    group_names: tuple            # the pattern's group names, in the order of m.groups()
+    groups: object                # m.groups() + (None,) -> the groups of _GROUPS, None for one the pattern lacks
     relative: dict
     context: frozenset
     halves: dict
@@ -177,7 +179,7 @@ def period_rules(lex: Lexicon) -> PeriodRules:
     return PeriodRules(
         pattern=pattern,
         candidates=candidates,
-        group_names=_group_names(pattern),
+        groups=_group_getter(pattern),
         relative=dict(rel), context=frozenset(context), halves=dict(halves), plans={k: tuple(v) for k, v in plans.items()},
         now=frozenset(now),
         comparison_before=_words(table, "comparison_before", "period"),
@@ -187,13 +189,17 @@ def period_rules(lex: Lexicon) -> PeriodRules:
     )
 
 
-def _group_names(pattern) -> tuple:
-    """The name of each group, in the order of m.groups() (None for a group
-    without one); a name used twice is one group in regex."""
-    names = [None] * pattern.groups
-    for name, i in pattern.groupindex.items():
-        names[i - 1] = name
-    return tuple(names)
+# the pattern's named groups (those of lexicon words only where the lexicon has some)
+_GROUPS = ("asof", "plan", "now", "y1", "y2", "y", "rel", "half", "q", "qq", "m1", "m2", "m", "d", "mend",
+           "yend", "since")
+
+
+def _group_getter(pattern):
+    """A function from m.groups() + (None,) to the groups of _GROUPS, in that
+    order: a name used twice is one group in regex, and a group the pattern
+    lacks reads the None at the end."""
+    return itemgetter(*(pattern.groupindex[name] - 1 if name in pattern.groupindex else pattern.groups
+                        for name in _GROUPS))
 
 
 def cn_int(s: str) -> int:
@@ -225,53 +231,55 @@ def _tidy(s: str) -> str:
 
 def _cue(m, rules: PeriodRules, text: str) -> PeriodCue | None:
     """The cue of one regex match, or None when it is no period."""
-    g = dict(zip(rules.group_names, m.groups()))  # m.groupdict(), at half the cost
+    # one call for all groups: m.groupdict() costs several times as much
+    (asof, plan, now, y1, y2, y, rel_word, half, q, qq, m1, m2, mo, d, mend, yend,
+     since) = rules.groups(m.groups() + (None,))
     start, end = m.span()
-    year = cn_int(g["y"]) if g.get("y") else None
+    year = cn_int(y) if y else None
     if year is not None and not 1900 <= year <= 2099:
         return None
-    rel = rules.relative.get(g["rel"]) if g.get("rel") else None
-    in_context = bool(g.get("rel")) and rel is None
-    asof = bool(g.get("asof"))
-    since = bool(g.get("since"))
+    rel = rules.relative.get(rel_word) if rel_word else None
+    in_context = bool(rel_word) and rel is None
+    asof = bool(asof)
+    since = bool(since)
     found = _tidy(m.group())
-    if g.get("plan"):
-        a, b = rules.plans[g["plan"]]
+    if plan:
+        a, b = rules.plans[plan]
         return PeriodCue(start, end, "years", found, a=a, b=b)
-    if g.get("now"):
+    if now:
         return PeriodCue(start, end, "now", found, asof=True)
-    if g.get("y1"):
-        a, b = cn_int(g["y1"]), cn_int(g["y2"])
+    if y1:
+        a, b = cn_int(y1), cn_int(y2)
         if not (1900 <= a < b <= 2099):
             return None
         return PeriodCue(start, end, "years", found, a=a, b=b)
     # a half, quarter or month without a year of its own is read in the year
     # being talked about, as 全年 is
     kw = dict(year=year, rel=rel, asof=asof, since=since, context=year is None and rel is None)
-    if g.get("half"):
-        return PeriodCue(start, end, "half", found, a=rules.halves[g["half"]], **kw)
-    if g.get("q"):
-        return PeriodCue(start, end, "quarter", found, a=cn_int(g["q"]), **kw)
-    if g.get("qq"):
-        return PeriodCue(start, end, "months", found, a=1, b=3 * cn_int(g["qq"]), **kw)
-    if g.get("m1"):
-        a, b = cn_int(g["m1"]), cn_int(g["m2"])
+    if half:
+        return PeriodCue(start, end, "half", found, a=rules.halves[half], **kw)
+    if q:
+        return PeriodCue(start, end, "quarter", found, a=cn_int(q), **kw)
+    if qq:
+        return PeriodCue(start, end, "months", found, a=1, b=3 * cn_int(qq), **kw)
+    if m1:
+        a, b = cn_int(m1), cn_int(m2)
         if not (1 <= a < b <= 12) or not _month_stands_alone(m, "m1", text, year, rel):
             return None
         return PeriodCue(start, end, "months", found, a=a, b=b, **kw)
-    if g.get("m"):
-        a = cn_int(g["m"])
+    if mo:
+        a = cn_int(mo)
         if not 1 <= a <= 12 or not _month_stands_alone(m, "m", text, year, rel):
             return None
-        if g.get("d"):
-            d = cn_int(g["d"])
-            if d > calendar.monthrange(2000, a)[1]:
+        if d:
+            day = cn_int(d)
+            if day > calendar.monthrange(2000, a)[1]:
                 return None
-            return PeriodCue(start, end, "day", found, a=a, b=d, **kw)
-        if g.get("mend"):
+            return PeriodCue(start, end, "day", found, a=a, b=day, **kw)
+        if mend:
             return PeriodCue(start, end, "day", found, a=a, b=0, **kw)
         return PeriodCue(start, end, "month", found, a=a, **kw)
-    if g.get("yend"):
+    if yend:
         # 年末 alone is the end of the year being talked about
         return PeriodCue(start, end, "yearend", found, year=year, rel=rel, asof=True,
                          context=in_context or (year is None and rel is None))
@@ -358,6 +366,7 @@ def context_years(text: str, cues: list[PeriodCue], title_cues: list[PeriodCue] 
     return out
 
 
+@lru_cache(maxsize=64)   # every time word of a document is resolved against its one date
 def parse_date(date: str) -> tuple[int, int, int] | None:
     """'2023-07-10' -> (2023, 7, 10); anything else -> None."""
     try:

@@ -26,13 +26,16 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from collections import Counter
 from operator import attrgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
+from .chars import HAN, ZS, class_body
 from .gazetteer import CITY, COUNTY, PROVINCE, Gazetteer, code_level, load_gazetteer
 from .lexicon import Lexicon, LexiconError, alternation as _alt
 from .periods import PeriodCue, context_years, find_periods, period_rules, resolve_period
@@ -44,13 +47,13 @@ LEVELS = {"country": COUNTRY, "province": PROVINCE, "city": CITY, "county": COUN
 COUNTRY_NAME = "中国"
 SENTENCE_END = "。！？!?；;"
 CLAUSE_LIMIT = 60                 # characters a clause reaches at most on either side of a number
-_GAZ_CHARS = re.compile(r"[省市区县旗州盟]")
+_GAZ_CHARS = "省市区县旗州盟"           # the last characters of the names looked for
 _HAN = regex.compile(r"\p{Han}")
-# read backwards: the Chinese characters that end where a match is asked to end
-_HAN_BEFORE = regex.compile(r"(?r)\p{Han}+")
 _SENTENCE_END = re.compile("[" + re.escape(SENTENCE_END) + "]")
 _LABEL = regex.compile(r"[^\s:：]{1,8}\s*[:：]")
 _START = attrgetter("start")
+# regex's \s as a class body for the stdlib engine, whose \s also takes \x1c-\x1f
+SPACE = "\t-\r\x85\u2028\u2029" + ZS
 _NUMERALS = set("〇零一二三四五六七八九十百千万两0123456789")
 # one-character words that end a name even next to the suffix
 _SHORT_BREAK_TAGS = frozenset("p c u uj ul uz ud ug uv r q x w y e o".split())
@@ -58,12 +61,14 @@ _SHORT_BREAK_TAGS = frozenset("p c u uj ul uz ud ug uv r q x w y e o".split())
 _PROPER_TAGS = frozenset("ns nr nrt nrfg nz nt j".split())
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """A place named in the text: [start, end) holds `name`.
 
     kind: gazetteer (a county or above), suffix (a name before 街道, 村 ...),
     scope (全县: the document's own unit), anaphora (该镇: the last 镇 named).
+
+    A named tuple rather than a frozen dataclass: a document names hundreds
+    of places, and a tuple is made in a third of the time.
     """
 
     start: int
@@ -74,6 +79,9 @@ class Place:
     suffix: str = ""              # the suffix word; for scope and anaphora, the level word
     codes: tuple = ()             # gazetteer codes the name may mean
     parent: "Place | None" = None  # the unit named right before it (丰泽区 in 丰泽区城东街道)
+
+
+_NOWHERE = Place(-1, -1, "", VILLAGE + 1)   # ends before any text: a place before the first
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,7 @@ class PlaceRules:
     anaphora_re: object
     gazetteer: Gazetteer
     gaz_not_before: tuple
+    gaz_end_re: object            # where a gazetteer name may end (see _gazetteer_pattern)
     short_suffixes: tuple
     meta_re: object
     publisher_keys: frozenset
@@ -113,6 +122,7 @@ class PlaceRules:
     min_count: int
     heading_chars: int
     markers: tuple
+    marker_rank: object           # one pattern for all markers: m.lastindex is the rank (None: try each)
 
 
 def _table(data: dict, key: str) -> dict:
@@ -134,6 +144,65 @@ def _int(t: dict, key: str, where: str, default: int) -> int:
     if not isinstance(v, int) or isinstance(v, bool) or v < 0:
         raise LexiconError(f"places.toml: [{where}] field {key!r}: must be a whole number")
     return v
+
+
+def _han_class() -> str:
+    """\\p{Han} for the stdlib engine: its BMP part as one class, which the
+    engine tests in a few nanoseconds, and the ranges beyond it as another
+    (one class with both is walked range by range for every character)."""
+    cut = next(i for i, c in enumerate(HAN) if ord(c) >= 0x10000)
+    return f"(?:[{HAN[:cut]}]|[{HAN[cut:]}])"
+
+
+# searched in text[pos:endpos]: the Chinese characters that end at endpos
+_HAN_BEFORE = re.compile(f"{_han_class()}+\\Z")
+
+
+def _suffix_pattern(suffixes, not_before: dict, min_chars: int, endings: tuple, product_after: tuple):
+    """The suffix words, each followed by an empty group that takes part
+    only where a name may stand before the word: after at least min_chars
+    Chinese characters, not in a stop ending (新农村, 美丽乡村: checked on
+    the suffix and the min_chars characters before it, the shortest name),
+    not before a not_before word (村民) or a product (稻香村月饼).
+
+    A suffix word that fails these checks still matches (without the
+    group), so the scan steps over the same words whatever they hold.
+    """
+    han = _han_class()
+    branches = []
+    for s in sorted(set(suffixes), key=lambda w: (-len(w), w)):
+        esc = re.escape(s)
+        if any(s.startswith(w) for w in not_before.get(s, ())):
+            branches.append(esc)  # every occurrence starts a not_before word
+            continue
+        checks = f"(?<={han}{{{max(min_chars, 1)}}}{esc})"
+        by_length: dict[int, list[str]] = {}
+        for e in endings:
+            if (e.endswith(s) or s.endswith(e)) and len(e) <= min_chars + len(s):
+                by_length.setdefault(len(e), []).append(e)
+        for n in sorted(by_length):
+            checks += f"(?<!{_alt(by_length[n])})"  # a lookbehind must have one width
+        tails = [w[len(s):] for w in not_before.get(s, ()) if w.startswith(s)]
+        tails += product_after
+        if tails:
+            checks += f"(?!{_alt(tails)})"
+        branches.append(f"{esc}(?:{checks}()|)")
+    return re.compile("|".join(branches))
+
+
+def _gazetteer_pattern(gz: Gazetteer, not_before: tuple):
+    """The last character of a gazetteer name, where the character before
+    it ends some name with it too (most 市 and 区 end no name at all: 城市,
+    社区) and it starts no not_before word (义乌市场)."""
+    branches = []
+    for c in _GAZ_CHARS:
+        tails = [w[1:] for w in not_before if w[0] == c]
+        before = {k[0] for k in gz.lengths if k[1] == c}
+        if not before or "" in tails:
+            continue
+        esc = re.escape(c)
+        branches.append(f"{esc}(?<=[{class_body(before)}]{esc})" + (f"(?!{_alt(tails)})" if tails else ""))
+    return re.compile("|".join(branches) or "(?!)")
 
 
 @lru_cache(maxsize=8)
@@ -168,11 +237,13 @@ def place_rules(lex: Lexicon) -> PlaceRules:
     keys = _list(doc, "publisher_keys", "document") + _list(doc, "source_keys", "document")
     short = _list(gaz, "short_suffixes", "gazetteer")
     endings = _list(stop, "endings", "stop")
+    gazetteer = load_gazetteer(_list(gaz, "skip", "gazetteer"), short or ("省", "市"))
+    min_chars = _int(name, "min_chars", "name", 2)
+    product_after = _list(stop, "product_after", "stop")
     return PlaceRules(
         suffixes={k: LEVELS[v] for k, v in suffixes.items()},
-        # lists of words: the stdlib engine scans for them faster than regex
-        suffix_re=re.compile(_alt(suffixes)),
-        min_chars=_int(name, "min_chars", "name", 2),
+        suffix_re=_suffix_pattern(suffixes, {k: tuple(v) for k, v in nb.items()}, min_chars, endings, product_after),
+        min_chars=min_chars,
         max_chars=_int(name, "max_chars", "name", 4),
         window=_int(name, "window", "name", 8),
         break_words=frozenset(_list(name, "break_words", "name")),
@@ -182,22 +253,36 @@ def place_rules(lex: Lexicon) -> PlaceRules:
         stop_names=frozenset(_list(stop, "names", "stop")),
         stop_endings=endings,
         stop_endings_of={k: tuple(e for e in endings if e.endswith(k) or k.endswith(e)) for k in suffixes},
-        product_after=_list(stop, "product_after", "stop"),
+        product_after=product_after,
         person_titles=frozenset(_list(stop, "person_titles", "stop")),
         scope={k: LEVELS[v] for k, v in scope.items()},
         scope_re=re.compile(_alt(scope)) if scope else None,
         anaphora_re=(re.compile(f"(?:{_alt(prefixes)})(?P<s>{_alt(list(suffixes) + ['区', '县', '市'])})")
                      if prefixes else None),
-        gazetteer=load_gazetteer(_list(gaz, "skip", "gazetteer"), short or ("省", "市")),
+        gazetteer=gazetteer,
         gaz_not_before=_list(gaz, "not_before", "gazetteer"),
+        gaz_end_re=_gazetteer_pattern(gazetteer, _list(gaz, "not_before", "gazetteer")),
         short_suffixes=short,
-        meta_re=regex.compile(rf"(?P<key>{_alt(keys)})\s*[:：]\s*(?P<val>[^\s:：|丨,，。;；]{{2,30}})") if keys else None,
+        meta_re=(re.compile(rf"(?P<key>{_alt(keys)})[{SPACE}]*[:：][{SPACE}]*(?P<val>[^{SPACE}:：|丨,，。;；]{{2,30}})")
+                 if keys else None),
         publisher_keys=frozenset(_list(doc, "publisher_keys", "document")),
         source_keys=frozenset(_list(doc, "source_keys", "document")),
         min_count=_int(doc, "min_count", "document", 3),
         heading_chars=_int(head, "max_chars", "heading", 40),
         markers=tuple(markers),
+        marker_rank=_ranked(markers),
     )
+
+
+def _ranked(patterns):
+    """One pattern that matches where the first of `patterns` to match does,
+    with m.lastindex its number from 1; None when a pattern has groups or
+    inline flags of its own, which joining could change."""
+    for p in patterns:
+        if p.groups or any(m.group() not in ("(?=", "(?!", "(?:", "(?<=", "(?<!")
+                           for m in re.finditer(r"\(\?<?.", p.pattern)):
+            return None
+    return regex.compile("|".join(f"({p.pattern})" for p in patterns)) if patterns else None
 
 
 # -- finding places ----------------------------------------------------------
@@ -206,26 +291,22 @@ def _gazetteer_places(text: str, rules: PlaceRules) -> list[Place]:
     """County-level units and above: the longest gazetteer name ending at each 省 市 区 县 ... ."""
     gz = rules.gazetteer
     out: list[Place] = []
-    lengths_of, not_before = gz.lengths, rules.gaz_not_before
-    for m in _GAZ_CHARS.finditer(text):
+    lengths_of, codes_of = gz.lengths, gz.codes
+    for m in rules.gaz_end_re.finditer(text):
         end = m.end()
         # only the lengths of names with these last two characters can match
-        # (most 市 and 区 end no name at all: 城市, 社区)
-        lengths = lengths_of.get(text[end - 2:end], ()) if end >= 2 else ()
-        if not lengths or text.startswith(not_before, end - 1):
-            continue  # 义乌市场
-        for n in lengths:
+        for n in lengths_of[text[end - 2:end]]:
             if n > end:
                 continue
             name = text[end - n:end]
-            if name not in gz.codes:
+            codes = codes_of.get(name)
+            if codes is None:
                 continue
             start = end - n
             # two-character names (和县, 南县) are parts of words unless they stand alone
             # or follow the unit above them
             if n == 2 and start and _HAN.match(text[start - 1]) and not (out and out[-1].end == start):
                 break
-            codes = gz.codes[name]
             if out and out[-1].end > start:
                 if out[-1].end - out[-1].start >= n:
                     break
@@ -295,50 +376,42 @@ def read_name(run: str, lex: Lexicon, rules: PlaceRules) -> str:
 def _suffix_places(text: str, lex: Lexicon, rules: PlaceRules, gaz: list[Place]) -> list[Place]:
     """Units below the county: a name before a suffix word (湖西村, 城东街道)."""
     out: list[Place] = []
-    gaz_starts = [p.start for p in gaz]
-    window, min_chars = rules.window, rules.min_chars
-    shortest = max(min_chars, 1)
-    not_before, stop_endings_of = rules.not_before, rules.stop_endings_of
-    han_before, last_before = _HAN_BEFORE.match, bisect.bisect_right
-    prev = None
+    # the gazetteer place before each suffix word and the last suffix place,
+    # or a stand-in that ends before the text: no checks for None
+    gaz_starts, gaz_before = [p.start for p in gaz], [_NOWHERE, *gaz]
+    window = rules.window
+    shortest = max(rules.min_chars, 1)
+    stop_names, stop_endings_of, levels = rules.stop_names, rules.stop_endings_of, rules.suffixes
+    han_before, last_before = _HAN_BEFORE.search, bisect.bisect_right
+    prev = _NOWHERE
     for m in rules.suffix_re.finditer(text):
+        if m.lastindex is None:
+            continue  # 村民, 新农村, 稻香村月饼, or no name before it (see _suffix_pattern)
         p, q = m.span()
-        suffix = m.group()
-        i = last_before(gaz_starts, p) - 1
-        before = gaz[i] if i >= 0 else None
-        if before is not None and before.end > p:
+        before = gaz_before[last_before(gaz_starts, p)]
+        if before.end > p:
             continue  # inside 镇江市, 乡宁县
-        if suffix in not_before and text.startswith(not_before[suffix], p):
-            continue  # 村民, 乡村
-        # a name is the end of the Chinese run before the suffix, at least
-        # min_chars long: when those last characters and the suffix end like
-        # a stop word (新农村, 美丽乡村) every name would be one, and a shorter
-        # run has none; neither needs jieba
-        stop_endings = stop_endings_of[suffix]
-        if (text[p - min_chars:p] + suffix).endswith(stop_endings):
-            continue
-        run = han_before(text, max(0, p - window), p)  # at most `window` characters
+        run = han_before(text, p - window if p > window else 0, p)  # at most `window` characters
         if run is None:
             continue
-        lo = run.start()
-        if prev is not None and prev.end > lo:
-            lo = prev.end
-        if before is not None and before.end > lo:
-            lo = before.end
-        if p - lo < shortest or text.startswith(rules.product_after, q):
-            continue  # too short; 稻香村月饼
+        lo = max(run.start(), prev.end, before.end)
+        if p - lo < shortest:
+            continue
         name = read_name(text[lo:p], lex, rules)
         if not name:
             continue
+        suffix = m.group()
         candidate = name + suffix
-        if candidate in rules.stop_names or candidate.endswith(stop_endings):
+        if candidate in stop_names or candidate.endswith(stop_endings_of[suffix]):
             continue
         start = p - len(name)
-        level = rules.suffixes[suffix]
-        parent = None
-        for cand in (prev, before):
-            if cand is not None and cand.end == start and cand.level < level:
-                parent = cand
+        level = levels[suffix]
+        if before.end == start and before.level < level:
+            parent = before
+        elif prev.end == start and prev.level < level:
+            parent = prev
+        else:
+            parent = None
         prev = Place(start, q, candidate, level, "suffix", suffix, (), parent)
         out.append(prev)
     return out
@@ -525,7 +598,14 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
                 up += "/" + doc.name
         return f"{up}/{p.name}" if up else ""
 
+    scope_wheres: dict[int, Where | None] = {}   # by level: 全县 comes back many times
+
     def scope_where(level: int) -> Where | None:
+        if level not in scope_wheres:
+            scope_wheres[level] = _scope_where(level)
+        return scope_wheres[level]
+
+    def _scope_where(level: int) -> Where | None:
         if level == COUNTRY:
             return Where(COUNTRY_NAME, COUNTRY, "")
         if level == TOWN:
@@ -544,27 +624,36 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
             return None
         return Where(gz.names[code], code_level(code), gz.paths[code])
 
-    wheres = []
+    kept, wheres = [], []
     last: dict[str, Where] = {}
     same: dict[tuple, Where] = {}   # a name comes back many times, with the same path
+    # and a name without a unit written before it always has the same path
+    alone: dict[tuple, Where] = {}
     for p in places:
-        w = None
-        if p.kind in ("gazetteer", "suffix"):
-            key = (p.name, p.level, path_of(p))
-            w = same.get(key)
+        kind = p.kind
+        if kind == "gazetteer" or kind == "suffix":
+            w = alone.get((kind, p.name, p.level)) if p.parent is None else None
             if w is None:
-                w = same[key] = Where(*key)
+                key = (p.name, p.level, path_of(p))
+                w = same.get(key)
+                if w is None:
+                    w = same[key] = Where(*key)
+                if p.parent is None:
+                    alone[kind, p.name, p.level] = w
             last[p.suffix] = w
-        elif p.kind == "scope":
+        elif kind == "scope":
             w = scope_where(p.level)
-        elif p.kind == "anaphora":
+        elif kind == "anaphora":
             w = last.get(p.suffix) or scope_where(p.level)
-        wheres.append(w)
-    kept = [(p, w) for p, w in zip(places, wheres) if w is not None]
+        else:
+            w = None
+        if w is not None:
+            kept.append(p)
+            wheres.append(w)
     document = Where(doc.name, doc.level, path_of(doc)) if doc is not None else None
     return DocumentPlaces(
-        places=tuple(p for p, _ in kept), wheres=tuple(w for _, w in kept),
-        document=document, county=county, starts=tuple(p.start for p, _ in kept),
+        places=tuple(kept), wheres=tuple(wheres),
+        document=document, county=county, starts=tuple([p.start for p in kept]),
     )
 
 
@@ -602,7 +691,7 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
     regions: list[Region] = []
     stack: list[tuple[int, Where | None, str]] = []
     title = title.strip()
-    max_chars = rules.heading_chars
+    max_chars, marker_rank = rules.heading_chars, rules.marker_rank
     pos = 0
     for line in text.split("\n"):
         lo, hi = pos, pos + len(line)
@@ -618,18 +707,17 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
         # nothing unless a numbered heading is open, whatever its number
         if not heading and not (stack and stack[-1][0]):
             continue
-        rank = None
-        for n, mk in enumerate(rules.markers, 1):
-            if mk.match(s):
-                rank = n
-                break
-        if heading and rank is None and _LABEL.match(s):
+        if marker_rank is not None:
+            m = marker_rank.match(s)
+            rank = m.lastindex if m else None
+        else:
+            rank = next((n for n, mk in enumerate(rules.markers, 1) if mk.match(s)), None)
+        if heading and rank is None and (":" in s or "：" in s) and _LABEL.match(s):
             heading = False  # a metadata line (信息来源:常山县政府), not a heading
         if rank is None and not heading:
             continue
         r = rank or 0
-        before = list(stack)
-        stack = [e for e in stack if e[0] < r]
+        new = [e for e in stack if e[0] < r]
         if heading:
             # the line's most specific place (the first among equals)
             where, level = None, -1
@@ -638,11 +726,17 @@ def heading_regions(text: str, title: str, lex: Lexicon, mention_starts: list[in
                     where, level = dp.wheres[i], dp.places[i].level
             j = bisect.bisect_left(cue_starts, lo)
             period = periods[j] if j < len(cues) and cues[j].start < hi else ""
-            stack.append((r, where, period))
-        if stack != before:
-            where = next((e[1] for e in reversed(stack) if e[1] is not None), None)
-            period = next((e[2] for e in reversed(stack) if e[2]), "")
+            new.append((r, where, period))
+        if new != stack:
+            # the innermost heading's place and period, each from further out if it has none
+            where, period = None, ""
+            for _, w, p in reversed(new):
+                if where is None:
+                    where = w
+                if not period:
+                    period = p
             regions.append(Region(lo, where, period))
+        stack = new
     return regions
 
 
@@ -679,7 +773,7 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
     title_cues = find_periods(title, lex) if title else []
     years = context_years(text, cues, title_cues)
     periods = [resolve_period(c, date, y) for c, y in zip(cues, years)]
-    regions = heading_regions(text, title, lex, sorted(s for s, *_ in spans), dp, cues, periods)
+    regions = heading_regions(text, title, lex, sorted([span[0] for span in spans]), dp, cues, periods)
     region_starts = [r.start for r in regions]
     # a title with one time word gives the whole document its period
     # (2023年国民经济和社会发展统计公报); one with two (上半年总结及下半年思路) none
@@ -689,10 +783,9 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
 
     def lead_of(line: int) -> int | None:
         """The cue a paragraph opens with (今年以来,东湖街道…): it sets the paragraph's period."""
-        if line not in leads:
-            k = bisect.bisect_left(cue_starts, line)
-            ok = k < len(cues) and text[line:cues[k].start].strip() in ("", *lead_prefixes)
-            leads[line] = k if ok else None
+        k = bisect.bisect_left(cue_starts, line)
+        ok = k < len(cues) and text[line:cues[k].start].strip() in ("", *lead_prefixes)
+        leads[line] = k if ok else None
         return leads[line]
 
     levels = [w.level for w in dp.wheres]
@@ -700,40 +793,51 @@ def locate_all(text: str, title: str, date: str, lex: Lexicon,
     after_ok = [p.kind != "scope" for p in dp.places]
 
     starts, wheres = dp.starts, dp.wheres
-    n_places, n_cues = len(starts), len(cues)
-    last_before = bisect.bisect_left
+    # the starts of the places and of the time words between two sentinels:
+    # the ones on either side of a number are read without bounds checks
+    place_at = (-sys.maxsize, *starts, sys.maxsize)
+    cue_at = (-sys.maxsize, *cue_starts, sys.maxsize)
+    # a mention outside every clause and sentence place and time word takes
+    # its heading's, else the document's: by the number of headings before it
+    region_wheres = [dp.document] + [r.where if r.where is not None else dp.document for r in regions]
+    region_periods = [doc_period] + [r.period or doc_period for r in regions]
+    last_before, regions_before = bisect.bisect_left, bisect.bisect_right
     out = []
     for start, end, s_lo, s_hi in spans:
-        # b is the last place before the number, a the last time word: most
-        # clauses and sentences hold neither, and then they need no look
-        b = last_before(starts, start) - 1
-        a = last_before(cue_starts, start) - 1
-        if ((b >= 0 and starts[b] >= start - CLAUSE_LIMIT) or (b + 1 < n_places and starts[b + 1] < end + CLAUSE_LIMIT)
-                or (a >= 0 and cue_starts[a] >= start - CLAUSE_LIMIT) or (a + 1 < n_cues and cue_starts[a + 1] < end + CLAUSE_LIMIT)):
+        # place_at[b - 1] is the last place before the number, place_at[b]
+        # the next; cue_at[a - 1] and cue_at[a] the same for time words (the
+        # a-2nd and a-1st of cues): most clauses and sentences hold neither,
+        # and then they need no look
+        b = last_before(place_at, start)
+        a = last_before(cue_at, start)
+        place_before, place_after = place_at[b - 1], place_at[b]
+        cue_before, cue_after = cue_at[a - 1], cue_at[a]
+        if (place_before >= start - CLAUSE_LIMIT or place_after < end + CLAUSE_LIMIT
+                or cue_before >= start - CLAUSE_LIMIT or cue_after < end + CLAUSE_LIMIT):
             lo, hi = clause_bounds(text, start, end, CLAUSE_LIMIT)
         else:
             lo, hi = start, end  # nothing within a clause's reach: bounds that hold nothing do
         # place: clause (either side), sentence (before), heading, document
         k = None
-        if (b >= 0 and starts[b] >= lo) or (b + 1 < n_places and starts[b + 1] < hi):
+        if place_before >= lo or place_after < hi:
             k = _pick(starts, lo, hi, start, levels, after_ok)
-        if k is None and b >= 0 and starts[b] >= s_lo:
+        if k is None and place_before >= s_lo:
             k = _pick(starts, s_lo, start, start, levels)
-        r = bisect.bisect_right(region_starts, start) - 1
-        region = regions[r] if r >= 0 else None
-        where = wheres[k] if k is not None else (region.where if region and region.where else dp.document)
+        r = regions_before(region_starts, start)
+        where = wheres[k] if k is not None else region_wheres[r]
         # period: clause (nearest before, else nearest after), sentence
         # (before), the paragraph's opening clause, heading, title
-        if a >= 0 and cue_starts[a] >= lo:
-            c = a
-        elif a + 1 < n_cues and cue_starts[a + 1] < hi:
-            c = a + 1
-        elif a >= 0 and cue_starts[a] >= s_lo:
-            c = a
+        if cue_before >= lo:
+            c = a - 2
+        elif cue_after < hi:
+            c = a - 1
+        elif cue_before >= s_lo:
+            c = a - 2
         else:
-            c = lead_of(text.rfind("\n", 0, start) + 1)
-            if c is not None and cues[c].start >= start:
+            line = text.rfind("\n", 0, start) + 1
+            c = leads[line] if line in leads else lead_of(line)
+            if c is not None and cue_starts[c] >= start:
                 c = None
-        period = periods[c] if c is not None else (region.period if region and region.period else doc_period)
+        period = periods[c] if c is not None else region_periods[r]
         out.append((where.name, where.path, period) if where else ("", "", period))
     return out
