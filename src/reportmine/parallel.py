@@ -188,8 +188,9 @@ class _Worker:
         self.since = 0.0                   # when its current document started
 
     def send(self, batch: list) -> None:
+        if not self.batch:
+            self.since = time.monotonic()
         self.batch.extend(batch)
-        self.since = time.monotonic()
         self.conn.send(batch)
 
     def kill(self) -> None:
@@ -324,8 +325,10 @@ class WorkerPool:
             if not pending and not any(w.batch for w in workers):
                 continue
             self._start(self.jobs)
+            # the next batch goes out before the current one is done, so that
+            # a worker never waits for the parent between two batches
             for w in workers:
-                if w.ready and not w.batch and pending:
+                if w.ready and len(w.batch) <= BATCH // 2 and pending:
                     w.send([pending.popleft() for _ in range(min(BATCH, len(pending)))])
             now = time.monotonic()
             wait_for = 0.2
