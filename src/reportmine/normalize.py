@@ -368,16 +368,66 @@ def to_simplified(text: str) -> str:
     ('丰泽区委', '干图', '覆盖')
     """
     for _ in range(4):
-        if not _trigger_set().occurs_in(text):
-            return text
-        conv = _converter()
-        if not _char_triggers().occurs_in(text) and not (conv.finder and conv.finder.search(text)):
-            return text     # only phrase triggers (覆 of 反覆), and no phrase
-        converted = conv.convert(text)
-        if converted == text:
-            return text
+        converted = _t2s_pass(text)
+        if converted is text:
+            break
         text = converted
     return text
+
+
+# Where a stretch converted on its own may end.  OpenCC converts each piece
+# between two separators on its own, and no entry of its dictionaries holds,
+# makes or removes a separator, so any stretch between two separators
+# converts as it would inside the whole text.  These two also end sentences
+# and lines, so the stretch around a stray character stays short.
+_STRETCH_END = "\n。"
+_STRETCH_END_RE = re.compile(f"[{_STRETCH_END}]")
+# A trigger this close after the stretch before it: the text is mostly
+# traditional, and converting the rest at once is cheaper than sentence by sentence.
+_DENSE = 64
+
+
+def _t2s_pass(text: str) -> str:
+    """One pass of OpenCC t2s; `text` itself when the pass changes nothing.
+
+    Simplified text often holds a few triggers (覆 of 覆盖, 么 of 什么, a
+    quoted traditional name) and the stretches without one stay as they are,
+    so only the sentences around triggers are looked at; a traditional text,
+    with triggers everywhere, is converted whole from the first one on.
+    """
+    triggers = _trigger_set()
+    i = triggers.search(text)
+    if i < 0:
+        return text
+    out: list[str] = []
+    done = 0
+    while i >= 0:
+        lo = max(done, text.rfind("\n", done, i) + 1, text.rfind("。", done, i) + 1)
+        end = _STRETCH_END_RE.search(text, i)
+        hi = end.start() if end else len(text)
+        nxt = triggers.search(text, hi) if hi < len(text) else -1
+        if 0 <= nxt < hi + _DENSE:
+            hi, nxt = len(text), -1
+        stretch = text[lo:hi]
+        converted = _convert_stretch(stretch)
+        if converted is not stretch:
+            out.append(text[done:lo])
+            out.append(converted)
+            done = hi
+        i = nxt
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _convert_stretch(text: str) -> str:
+    """OpenCC t2s of a stretch that holds a trigger; `text` itself when nothing changes."""
+    conv = _converter()
+    if not _char_triggers().occurs_in(text) and not (conv.finder and conv.finder.search(text)):
+        return text     # only phrase triggers (覆 of 反覆), and no phrase
+    converted = conv.convert(text)
+    return text if converted == text else converted
 
 
 # -- all ------------------------------------------------------------------------
