@@ -443,12 +443,56 @@ def normalize_text(text: str, layout: bool = True) -> str:
     >>> normalize_text("１０.２ 萬平方米&nbsp;"), normalize_text("來源: 湄洲日報 編輯:", layout=False)
     ('10.2万平方米 ', '来源: 湄洲日报 编辑:')
     """
-    text = fold_width(unicodedata.normalize("NFC", clean_controls(text)))
-    if "&" in text:
-        decoded = decode_entities(text)
-        # an entity may stand for a combining mark: compose it with its base
-        text = unicodedata.normalize("NFC", decoded) if decoded != text else text
-    text = strip_pinyin(text)
+    text, _ = _before_layout(text)
     if layout:
         text = join_layout_spaces(text)
     return to_simplified(text)
+
+
+def normalize_document(text: str) -> tuple[str, str | None]:
+    """normalize_text(text), and what the steps before the layout spaces gave
+    when they only replaced characters one for one (None otherwise).
+
+    In that case `normalize_slice` reads a slice of the text from the same
+    slice of the second value, without running those steps again.
+
+    >>> normalize_document("１０.２ 萬平方米"), normalize_document("&lt;")
+    (('10.2万平方米', '10.2 萬平方米'), ('<', None))
+    """
+    base, aligned = _before_layout(text)
+    return to_simplified(join_layout_spaces(base)), base if aligned else None
+
+
+def normalize_slice(text: str, start: int, end: int | None, aligned: str | None) -> str:
+    """normalize_text(text[start:end], layout=False), with `aligned` from normalize_document(text).
+
+    Each step before the layout spaces that left `text` as it was, or
+    replaced characters one for one (full-width forms), does the same to a
+    slice of it; the pinyin step finds no gloss in a slice when it found none
+    in the whole text.  Only composition (NFC) can differ at the edge of a
+    slice, so that is checked.
+
+    >>> text = "發布單位: 金川街道"
+    >>> normalize_slice(text, 0, 4, normalize_document(text)[1])
+    '发布单位'
+    """
+    piece = text[start:end]
+    if aligned is not None and unicodedata.is_normalized("NFC", piece):
+        return to_simplified(aligned[start:end])
+    return normalize_text(piece, layout=False)
+
+
+def _before_layout(text: str) -> tuple[str, bool]:
+    """Steps 1 to 4, and whether they only replaced characters one for one."""
+    cleaned = clean_controls(text)
+    composed = unicodedata.normalize("NFC", cleaned)
+    # without \r, the width step replaces characters one for one
+    aligned = composed == text and "\r" not in text
+    text = fold_width(composed)
+    if "&" in text:
+        aligned = False
+        decoded = decode_entities(text)
+        # an entity may stand for a combining mark: compose it with its base
+        text = unicodedata.normalize("NFC", decoded) if decoded != text else text
+    stripped = strip_pinyin(text)
+    return stripped, aligned and stripped == text
