@@ -12,6 +12,8 @@ definitions, so the two engines agree.
 ['增长', '區', '委']
 >>> CharSet("區東").search("丰泽区城東")
 4
+>>> CharSet("區東").count("區東區東"), CharSet("區東").count("區東區東", limit=3)
+(4, 3)
 """
 from __future__ import annotations
 
@@ -75,11 +77,26 @@ class CharSet:
         """Does any character of the set occur in `text`?"""
         return self.search(text) >= 0
 
-    def count(self, text: str) -> int:
-        """How many characters of `text` are in the set."""
+    def count(self, text: str, limit: int | None = None) -> int:
+        """How many characters of `text` are in the set; at most `limit`, when
+        given (the scan then stops there, and finds no more matches than it needs)."""
+        if limit is not None:
+            return self._count_to(text, limit)
         n = len(self._bmp.findall(text)) if self._bmp is not None else 0
         if self._astral:
             n += sum(1 for c in ASTRAL_RE.findall(text) if c in self.chars)
+        return n
+
+    def _count_to(self, text: str, limit: int) -> int:
+        n = 0
+        if self._re is None or limit <= 0:
+            return n
+        for m in self._re.finditer(text):
+            if self._astral and m.group() not in self.chars:
+                continue
+            n += 1
+            if n >= limit:
+                break
         return n
 
 

@@ -346,10 +346,13 @@ def detect_script(text: str) -> str:
     if not _HAN_RE.search(text):
         return ""
     trad, simp = _script_sets()
-    t = trad.count(text)
-    if t == 0:
+    if not trad.occurs_in(text):
         return "simplified"
-    s = simp.count(text)
+    t = trad.count(text)
+    # simplified characters past nine times t change nothing (the text is
+    # simplified), so the count stops there: a simplified text with one
+    # traditional character is not counted through
+    s = simp.count(text, limit=9 * t + 9)
     # a few characters of the other script are quotes, names or slips
     if s <= 0.1 * (t + s):
         return "traditional"
