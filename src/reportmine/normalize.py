@@ -35,9 +35,12 @@ import regex
 from .chars import ASTRAL_RE, HAN, ZS, CharSet
 
 # -- 1. controls --------------------------------------------------------------
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\u200c\u200d\u2060\ufffe\uffff]")
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\u200c\u200d\u2060\ufffe\uffff"
+_CONTROL_RE = re.compile(f"[{_CONTROLS}]")
 _LINE_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# anything this step changes: one scan finds out whether there is work
+_UNCLEAN_RE = re.compile(f"[{_CONTROLS}\x85\u2028\u2029\ud800-\udfff]")
 
 
 def clean_controls(text: str) -> str:
@@ -46,7 +49,7 @@ def clean_controls(text: str) -> str:
     >>> clean_controls("签\\x00约\\ufeff率\\u2028")
     '签约率\\n'
     """
-    if text.isascii() and text.isprintable():
+    if text.isascii() and text.isprintable() or not _UNCLEAN_RE.search(text):
         return text
     text = _CONTROL_RE.sub("", text)
     if "\x85" in text or "\u2028" in text or "\u2029" in text:
