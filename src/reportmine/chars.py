@@ -38,6 +38,48 @@ def class_body(chars: Iterable[str]) -> str:
     return "".join(re.escape(c) for c in sorted(set(chars)))
 
 
+def trie_pattern(words: Iterable[str]) -> str:
+    """A pattern for the longest of `words` that starts at a position, written
+    as a trie: an alternation of literals sorted longest first matches the
+    same, but the engine tries every word at every position where one may
+    start, and the trie only the words that share what it has read so far.
+
+    >>> trie_pattern(["反覆", "反覆無常", "明瞭"])
+    '(?:反覆(?:無常)?|明瞭)'
+    >>> re.findall(trie_pattern(["反覆", "反覆無常", "明瞭"]), "反覆無常,反覆,明瞭")
+    ['反覆無常', '反覆', '明瞭']
+    """
+    tree: dict = {}
+    for word in set(words):
+        if not word:
+            raise ValueError("an empty word matches everywhere")
+        node = tree
+        for c in word:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        # a word may end here ("" in node) or go on; going on is tried first
+        # (greedy), so the longest word wins
+        alternatives = []
+        for c in sorted(k for k in node if k):
+            child = node[c]
+            # a chain of single children is written as one literal
+            run = re.escape(c)
+            while len(child) == 1 and "" not in child:
+                (c2, child), = child.items()
+                run += re.escape(c2)
+            alternatives.append(run + branch(child))
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        if "" in node:
+            return body + "?" if len(alternatives) == 1 and len(body) == 1 else f"(?:{body})?"
+        return body
+
+    return branch(tree) if tree else "(?!)"
+
+
 class CharSet:
     """A set of characters with a fast scan for them.
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import regex
 
-from .chars import ASTRAL_RE, HAN, ZS, CharSet
+from .chars import ASTRAL_RE, HAN, ZS, CharSet, trie_pattern
 
 # -- 1. controls --------------------------------------------------------------
 _CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\u200c\u200d\u2060\ufffe\uffff"
@@ -244,10 +244,10 @@ class _FastT2S:
     def __init__(self) -> None:
         self.phrases = {k: v[0] for k, v in _opencc_table("TSPhrases.txt") if v}
         self.lengths = sorted({len(k) for k in self.phrases}, reverse=True)
-        # the stdlib engine scans a literal alternation several times faster
-        # than `regex` here; one match per piece is all that is needed
-        self.finder = re.compile("|".join(map(re.escape, sorted(self.phrases, key=len, reverse=True)))) \
-            if self.phrases else None
+        # the longest phrase at the leftmost position, as a trie (about twice
+        # as fast as the alternation of all phrases); the stdlib engine scans
+        # it several times faster than `regex`
+        self.finder = re.compile(trie_pattern(self.phrases)) if self.phrases else None
         seps = set("".join(self.SPLIT.pattern.split("|"))) | {" ", "\t", "\n", "\r"}
         self.table = {ord(k): v[0] for k, v in _opencc_table("TSCharacters.txt")
                       if v and len(k) == 1 and k not in seps}
