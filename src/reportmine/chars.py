@@ -31,6 +31,8 @@ HAN = (
 )
 # \p{Zs}: the space separators
 ZS = " \xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# \s of `regex` (the White_Space property); `re`'s \s also takes \x1c-\x1f
+WS = "\t\n\x0b\x0c\r\x85\u2028\u2029" + ZS
 
 
 def class_body(chars: Iterable[str]) -> str:
