@@ -206,3 +206,14 @@ def test_a_line_break_inside_a_number_is_a_layout_artifact(text, expected):
 def test_a_wrapped_traditional_number_is_joined_in_one_pass(text):
     once = normalize_text(text)
     assert "\n" not in once and normalize_text(once) == once
+
+
+def test_pinyin_classes_are_the_case_insensitive_ones():
+    """The gloss pattern spells out both cases of what it used to match case-insensitively."""
+    import re
+
+    from reportmine.normalize import _PINYIN_LETTERS, _TONED, _TONED_ANY_CASE
+
+    every = "".join(map(chr, range(0x110000)))
+    for exact, folded in ((_TONED_ANY_CASE, _TONED), (_PINYIN_LETTERS + " \t", f"a-zü{_TONED}ê \t")):
+        assert re.findall(f"[{exact}]", every) == re.findall(f"[{folded}]", every, re.IGNORECASE)

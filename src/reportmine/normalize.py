@@ -144,9 +144,15 @@ def decode_entities(text: str) -> str:
 # A gloss: pinyin syllables (with at least one tone mark) in brackets right
 # after a Han character, and any glosses right after that one.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_GLOSS_BODY = rf"[ \t]*+(?=[^)）\n]{{0,24}}[{_TONED}])[a-zü{_TONED}ê \t]{{1,24}}[)）]"
+# Letters in either case, spelt out: the pattern used to be case-insensitive,
+# which makes the engine fold the case of every character it scans.  These
+# are the characters that case-insensitive [a-zü...ê] took, the Unicode
+# foldings İ ı ſ K (Kelvin) included; tests/test_normalize.py pins them.
+_TONED_ANY_CASE = _TONED + _TONED.upper()
+_PINYIN_LETTERS = f"a-zA-Z\u0130\u0131\u017f\u212aüÜêÊ{_TONED_ANY_CASE}"
+_GLOSS_BODY = rf"[ \t]*+(?=[^)）\n]{{0,24}}[{_TONED_ANY_CASE}])[{_PINYIN_LETTERS} \t]{{1,24}}[)）]"
 # (It starts at the bracket and looks back from there: see _HAN_GAP_RE.)
-_PINYIN_RE = re.compile(rf"[(（](?<=[{HAN}](?s:.)){_GLOSS_BODY}(?:[(（]{_GLOSS_BODY})*+", re.IGNORECASE)
+_PINYIN_RE = re.compile(rf"[(（](?<=[{HAN}](?s:.)){_GLOSS_BODY}(?:[(（]{_GLOSS_BODY})*+")
 
 
 def strip_pinyin(text: str) -> str:
