@@ -217,3 +217,27 @@ def test_pinyin_classes_are_the_case_insensitive_ones():
     every = "".join(map(chr, range(0x110000)))
     for exact, folded in ((_TONED_ANY_CASE, _TONED), (_PINYIN_LETTERS + " \t", f"a-zü{_TONED}ê \t")):
         assert re.findall(f"[{exact}]", every) == re.findall(f"[{folded}]", every, re.IGNORECASE)
+
+
+def test_to_simplified_is_converting_the_whole_text_until_nothing_changes():
+    """Converting only the sentences around triggers, each until it is done,
+    gives what converting the whole text pass after pass gives."""
+    import random
+
+    convert = _converter().convert
+
+    def reference(text):
+        for _ in range(4):
+            converted = convert(text)
+            if converted == text:
+                break
+            text = converted
+        return text
+
+    keys = [k for table in ("TSPhrases.txt", "TSCharacters.txt", "STCharacters.txt")
+            for k, _ in _opencc_table(table)]
+    rnd = random.Random(7)
+    joins = list("，。 、-.,“”（）\n") + ["。\n", "金川街道完成签约212户", "签约"] * 3 + [""] * 6
+    for _ in range(3000):
+        text = "".join(rnd.choice(keys) + rnd.choice(joins) for _ in range(rnd.randint(1, 60)))
+        assert to_simplified(text) == reference(text), text[:60]

@@ -389,12 +389,7 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("豐澤區委"), to_simplified("乾圖"), to_simplified("覆盖")
     ('丰泽区委', '干图', '覆盖')
     """
-    for _ in range(4):
-        converted = _t2s_pass(text)
-        if converted is text:
-            break
-        text = converted
-    return text
+    return _t2s_passes(text, 4)
 
 
 # Where a stretch converted on its own may end.  OpenCC converts each piece
@@ -409,13 +404,16 @@ _STRETCH_END_RE = re.compile(f"[{_STRETCH_END}]")
 _DENSE = 64
 
 
-def _t2s_pass(text: str) -> str:
-    """One pass of OpenCC t2s; `text` itself when the pass changes nothing.
+def _t2s_passes(text: str, passes: int) -> str:
+    """Up to `passes` passes of OpenCC t2s, until one changes nothing; `text`
+    itself when the first changes nothing.
 
     Simplified text often holds a few triggers (覆 of 覆盖, 么 of 什么, a
     quoted traditional name) and the stretches without one stay as they are,
     so only the sentences around triggers are looked at; a traditional text,
-    with triggers everywhere, is converted whole from the first one on.
+    with triggers everywhere, is converted whole from the first one on.  A
+    stretch that a pass changed is passed again on its own: the stretches
+    around it are done.
     """
     triggers = _trigger_set()
     i = triggers.search(text)
@@ -433,6 +431,8 @@ def _t2s_pass(text: str) -> str:
         stretch = text[lo:hi]
         converted = _convert_stretch(stretch)
         if converted is not stretch:
+            if passes > 1:
+                converted = _t2s_passes(converted, passes - 1)
             out.append(text[done:lo])
             out.append(converted)
             done = hi
