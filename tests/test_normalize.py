@@ -241,3 +241,13 @@ def test_to_simplified_is_converting_the_whole_text_until_nothing_changes():
     for _ in range(3000):
         text = "".join(rnd.choice(keys) + rnd.choice(joins) for _ in range(rnd.randint(1, 60)))
         assert to_simplified(text) == reference(text), text[:60]
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.sampled_from(["1", ".", " ", "\t", "\n", "三", "百", "余", "萬", "亿", "a", "中", "%", "\n\n"]),
+                max_size=16).map("".join))
+def test_wrapped_numbers_are_joined_where_the_pattern_matches(text):
+    """The pattern, tried only after line ends that a number may go on from, finds what a full scan finds."""
+    from reportmine.normalize import _WRAPPED_NUMBER_RE, _join_wrapped_numbers
+
+    assert _join_wrapped_numbers(text) == _WRAPPED_NUMBER_RE.sub("", text)

@@ -190,6 +190,31 @@ _WRAPPED_NUMBER_RE = re.compile(
     r"|(?<=\d[ \t\n])(?:(?<=\n)|(?<=[ \t])[ \t]*\n)[ \t]*(?=\.\d)"
     r"|(?<=[\d〇零一二两兩三四五六七八九十百千韆万萬亿億][ \t\n])(?:(?<=\n)|(?<=[ \t])[ \t]*\n)[ \t]*(?=[余餘多万萬亿億]))"
 )
+# What every such break is followed by: a line that starts with a digit, the
+# point or 余/多/万/亿.  A scan for these starts at the line ends, which the
+# engine finds fast; there are a few in a text, and the pattern above is
+# tried at each of them only, instead of at every space and line end.
+_WRAP_HINT_RE = re.compile(r"\n[ \t]*[\d.余餘多万萬亿億]")
+
+
+def _join_wrapped_numbers(text: str) -> str:
+    """_WRAPPED_NUMBER_RE.sub("", text), trying the pattern only where a hint is."""
+    out: list[str] = []
+    done = 0
+    for hint in _WRAP_HINT_RE.finditer(text):
+        # a break starts at the first blank before the line end: after a
+        # blank, the pattern's look back at the numeral fails
+        start = hint.start()
+        while start > done and text[start - 1] in " \t":
+            start -= 1
+        m = _WRAPPED_NUMBER_RE.match(text, start)
+        if m:
+            out.append(text[done:start])
+            done = m.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 def join_layout_spaces(text: str) -> str:
@@ -200,8 +225,7 @@ def join_layout_spaces(text: str) -> str:
     >>> join_layout_spaces("签约率达到98.\n6%,腾出土地三百\n余亩")
     '签约率达到98.6%,腾出土地三百余亩'
     """
-    if "\n" in text:
-        text = _WRAPPED_NUMBER_RE.sub("", text)
+    text = _join_wrapped_numbers(text)
     if " ." in text or ". " in text or "\t." in text or ".\t" in text:
         text = _DECIMAL_GAP_RE.sub(".", text)
     return _HAN_GAP_RE.sub("", text)
