@@ -94,8 +94,32 @@ def parse_date(m) -> str:
         return ""
 
 
+# Where a date can start: a year 19xx/20xx, or four Chinese numerals before
+# 年.  `regex` scans for the date pattern at about 16 ns a character; the
+# stdlib engine finds these starts in a fraction of that, and the pattern is
+# then tried at each of them only.
+_YEAR_RE = re.compile("19|20")
+_CN_YEAR_RE = re.compile(f"[〇零○一二三四五六七八九]{{4}}[{WS}]*+年")
+
+
+def _date_matches(text: str):
+    """What _DATE_RE.finditer(text) finds, trying the pattern only where a date can start."""
+    starts = [m.start() for m in _YEAR_RE.finditer(text)]
+    if "年" in text:
+        starts += [m.start() for m in _CN_YEAR_RE.finditer(text)]
+        starts.sort()
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        m = _DATE_RE.match(text, start)
+        if m:
+            yield m
+            end = m.end()
+
+
 def _dates(text: str):
-    for m in _DATE_RE.finditer(text):
+    for m in _date_matches(text):
         iso = parse_date(m)
         if iso:
             yield m, iso
