@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import regex
 
 from .chars import WS
-from .normalize import normalize_slice, normalize_text
+from .normalize import Prepared, normalize_slice, normalize_text
 
 HEAD_CHARS = 3000
 TAIL_CHARS = 1500
@@ -254,19 +254,19 @@ def _title_from_html(html_title: str) -> str:
     return ""
 
 
-def read_metadata(text: str, html_title: str = "", aligned: str | None = None) -> Metadata:
+def read_metadata(text: str, html_title: str = "", prepared: Prepared | None = None) -> Metadata:
     """Title, date and publisher of a decoded (not yet normalized) text.
 
-    `aligned` is the second value of normalize_document(text), when known:
-    the head and tail are then read from it.
+    `prepared` is the second value of normalize_document(text), when known:
+    the head and tail are then read from it (see normalize_slice).
 
     >>> m = read_metadata("发布单位: 金川街道 有效性:\\n\\n金川街道2023年上半年工作总结\\n发布时间:2023-07-10 15:58")
     >>> m.title, m.date, m.publisher
     ('金川街道2023年上半年工作总结', '2023-07-10', '金川街道')
     """
-    head = normalize_slice(text, 0, HEAD_CHARS, aligned)
+    head = normalize_slice(text, 0, HEAD_CHARS, prepared)
     # many pages print 来源 after the article, and reports end with a date
-    tail = normalize_slice(text, -TAIL_CHARS, None, aligned) if len(text) > HEAD_CHARS else ""
+    tail = normalize_slice(text, -TAIL_CHARS, None, prepared) if len(text) > HEAD_CHARS else ""
     title = _title_from_html(normalize_text(html_title, layout=False)) if html_title else ""
     title = title or find_title(head)
     date = find_date(head) or find_end_date(tail or head)

@@ -29,6 +29,7 @@ import unicodedata
 from functools import lru_cache
 from html.entities import html5
 from pathlib import Path
+from typing import NamedTuple
 
 import regex
 
@@ -495,36 +496,46 @@ def normalize_text(text: str, layout: bool = True) -> str:
     return to_simplified(text)
 
 
-def normalize_document(text: str) -> tuple[str, str | None]:
-    """normalize_text(text), and what the steps before the layout spaces gave
-    when they only replaced characters one for one (None otherwise).
+class Prepared(NamedTuple):
+    """What the steps before the layout spaces (1 to 4) gave for a text."""
 
-    In that case `normalize_slice` reads a slice of the text from the same
-    slice of the second value, without running those steps again.
+    text: str
+    # they only replaced characters one for one: a slice of `text` is what
+    # they give for the same slice of the original
+    aligned: bool
 
-    >>> normalize_document("１０.２ 萬平方米"), normalize_document("&lt;")
-    (('10.2万平方米', '10.2 萬平方米'), ('<', None))
+
+def normalize_document(text: str) -> tuple[str, Prepared]:
+    """normalize_text(text), and what the steps before the layout spaces gave,
+    from which `normalize_slice` reads slices of the text.
+
+    >>> normalize_document("１０.２ 萬平方米")
+    ('10.2万平方米', Prepared(text='10.2 萬平方米', aligned=True))
     """
-    base, aligned = _before_layout(text)
-    return to_simplified(join_layout_spaces(base)), base if aligned else None
+    prepared = Prepared(*_before_layout(text))
+    return to_simplified(join_layout_spaces(prepared.text)), prepared
 
 
-def normalize_slice(text: str, start: int, end: int | None, aligned: str | None) -> str:
-    """normalize_text(text[start:end], layout=False), with `aligned` from normalize_document(text).
+def normalize_slice(text: str, start: int, end: int | None, prepared: Prepared | None) -> str:
+    """normalize_text(text[start:end], layout=False), with `prepared` from normalize_document(text).
 
-    Each step before the layout spaces that left `text` as it was, or
-    replaced characters one for one (full-width forms), does the same to a
-    slice of it; the pinyin step finds no gloss in a slice when it found none
-    in the whole text.  Only composition (NFC) can differ at the edge of a
-    slice, so that is checked.
+    A slice that is the whole text needs only OpenCC.  Else, when the steps
+    before the layout spaces left `text` as it was or replaced characters
+    one for one (full-width forms), each does the same to a slice of it; the
+    pinyin step finds no gloss in a slice when it found none in the whole
+    text.  Only composition (NFC) can differ at the edge of a slice, so that
+    is checked.
 
     >>> text = "發布單位: 金川街道"
     >>> normalize_slice(text, 0, 4, normalize_document(text)[1])
     '发布单位'
     """
     piece = text[start:end]
-    if aligned is not None and unicodedata.is_normalized("NFC", piece):
-        return to_simplified(aligned[start:end])
+    if prepared is not None:
+        if len(piece) == len(text):
+            return to_simplified(prepared.text)
+        if prepared.aligned and unicodedata.is_normalized("NFC", piece):
+            return to_simplified(prepared.text[start:end])
     return normalize_text(piece, layout=False)
 
 
