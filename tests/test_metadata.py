@@ -119,3 +119,17 @@ def test_a_headline_in_brackets_stays_a_title():
 def test_contact_lines_are_no_title():
     from reportmine.metadata import find_title
     assert find_title("会议要求各单位抓好落实。\n联系电话:0571-88888888 邮编:310000") == ""
+
+
+def test_dates_are_looked_for_where_a_date_can_start():
+    """The date pattern, tried only at a year or at four numerals before 年, finds what a scan finds."""
+    import random
+
+    from reportmine.metadata import _DATE_RE, _date_matches
+
+    pieces = ["2023", "19", "20", "1", "0", "9", "-", "/", ".", "年", "月", "日", " ", "\n", "\u3000",
+              "二〇二三", "一", "〇", "十", "三", "十二", "○", "发布时间:", "a", "10", "30"]
+    rnd = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14)))
+        assert [m.span() for m in _date_matches(text)] == [m.span() for m in _DATE_RE.finditer(text)], text

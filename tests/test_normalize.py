@@ -206,3 +206,48 @@ def test_a_line_break_inside_a_number_is_a_layout_artifact(text, expected):
 def test_a_wrapped_traditional_number_is_joined_in_one_pass(text):
     once = normalize_text(text)
     assert "\n" not in once and normalize_text(once) == once
+
+
+def test_pinyin_classes_are_the_case_insensitive_ones():
+    """The gloss pattern spells out both cases of what it used to match case-insensitively."""
+    import re
+
+    from reportmine.normalize import _PINYIN_LETTERS, _TONED, _TONED_ANY_CASE
+
+    every = "".join(map(chr, range(0x110000)))
+    for exact, folded in ((_TONED_ANY_CASE, _TONED), (_PINYIN_LETTERS + " \t", f"a-zü{_TONED}ê \t")):
+        assert re.findall(f"[{exact}]", every) == re.findall(f"[{folded}]", every, re.IGNORECASE)
+
+
+def test_to_simplified_is_converting_the_whole_text_until_nothing_changes():
+    """Converting only the sentences around triggers, each until it is done,
+    gives what converting the whole text pass after pass gives."""
+    import random
+
+    convert = _converter().convert
+
+    def reference(text):
+        for _ in range(4):
+            converted = convert(text)
+            if converted == text:
+                break
+            text = converted
+        return text
+
+    keys = [k for table in ("TSPhrases.txt", "TSCharacters.txt", "STCharacters.txt")
+            for k, _ in _opencc_table(table)]
+    rnd = random.Random(7)
+    joins = list("，。 、-.,“”（）\n") + ["。\n", "金川街道完成签约212户", "签约"] * 3 + [""] * 6
+    for _ in range(3000):
+        text = "".join(rnd.choice(keys) + rnd.choice(joins) for _ in range(rnd.randint(1, 60)))
+        assert to_simplified(text) == reference(text), text[:60]
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.sampled_from(["1", ".", " ", "\t", "\n", "三", "百", "余", "萬", "亿", "a", "中", "%", "\n\n"]),
+                max_size=16).map("".join))
+def test_wrapped_numbers_are_joined_where_the_pattern_matches(text):
+    """The pattern, tried only after line ends that a number may go on from, finds what a full scan finds."""
+    from reportmine.normalize import _WRAPPED_NUMBER_RE, _join_wrapped_numbers
+
+    assert _join_wrapped_numbers(text) == _WRAPPED_NUMBER_RE.sub("", text)

@@ -12,6 +12,8 @@ definitions, so the two engines agree.
 ['增长', '區', '委']
 >>> CharSet("區東").search("丰泽区城東")
 4
+>>> CharSet("區東").count("區東區東"), CharSet("區東").count("區東區東", limit=3)
+(4, 3)
 """
 from __future__ import annotations
 
@@ -29,11 +31,55 @@ HAN = (
 )
 # \p{Zs}: the space separators
 ZS = " \xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# \s of `regex` (the White_Space property); `re`'s \s also takes \x1c-\x1f
+WS = "\t\n\x0b\x0c\r\x85\u2028\u2029" + ZS
 
 
 def class_body(chars: Iterable[str]) -> str:
     """`chars` as the body of a character class, each escaped."""
     return "".join(re.escape(c) for c in sorted(set(chars)))
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """A pattern for the longest of `words` that starts at a position, written
+    as a trie: an alternation of literals sorted longest first matches the
+    same, but the engine tries every word at every position where one may
+    start, and the trie only the words that share what it has read so far.
+
+    >>> trie_pattern(["反覆", "反覆無常", "明瞭"])
+    '(?:反覆(?:無常)?|明瞭)'
+    >>> re.findall(trie_pattern(["反覆", "反覆無常", "明瞭"]), "反覆無常,反覆,明瞭")
+    ['反覆無常', '反覆', '明瞭']
+    """
+    tree: dict = {}
+    for word in set(words):
+        if not word:
+            raise ValueError("an empty word matches everywhere")
+        node = tree
+        for c in word:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        # a word may end here ("" in node) or go on; going on is tried first
+        # (greedy), so the longest word wins
+        alternatives = []
+        for c in sorted(k for k in node if k):
+            child = node[c]
+            # a chain of single children is written as one literal
+            run = re.escape(c)
+            while len(child) == 1 and "" not in child:
+                (c2, child), = child.items()
+                run += re.escape(c2)
+            alternatives.append(run + branch(child))
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        if "" in node:
+            return body + "?" if len(alternatives) == 1 and len(body) == 1 else f"(?:{body})?"
+        return body
+
+    return branch(tree) if tree else "(?!)"
 
 
 class CharSet:
@@ -75,11 +121,26 @@ class CharSet:
         """Does any character of the set occur in `text`?"""
         return self.search(text) >= 0
 
-    def count(self, text: str) -> int:
-        """How many characters of `text` are in the set."""
+    def count(self, text: str, limit: int | None = None) -> int:
+        """How many characters of `text` are in the set; at most `limit`, when
+        given (the scan then stops there, and finds no more matches than it needs)."""
+        if limit is not None:
+            return self._count_to(text, limit)
         n = len(self._bmp.findall(text)) if self._bmp is not None else 0
         if self._astral:
             n += sum(1 for c in ASTRAL_RE.findall(text) if c in self.chars)
+        return n
+
+    def _count_to(self, text: str, limit: int) -> int:
+        n = 0
+        if self._re is None or limit <= 0:
+            return n
+        for m in self._re.finditer(text):
+            if self._astral and m.group() not in self.chars:
+                continue
+            n += 1
+            if n >= limit:
+                break
         return n
 
 

@@ -75,7 +75,7 @@ MAGIC = (
 )
 RIFF_KINDS = (b"WEBP", b"WAVE", b"AVI ")
 # Bytes that plain text does not hold (everything below 0x20 but \t \n \v \f \r and ESC).
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 # More control bytes than this share of the head, and no UTF-16 reading: not text.
 MAX_CONTROL_SHARE = 0.05
 NOT_TEXT_ERROR = "binary data, not text"
@@ -330,7 +330,9 @@ def looks_binary(data: bytes) -> bool:
     if data.startswith(tuple(bom for bom, _, _ in BOMS)):
         return False
     head = data[:8192]
-    controls = len(_CONTROL_BYTES.findall(head))
+    # counted as what deleting them removes: one pass in C, several times
+    # faster than a pattern scan
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls <= MAX_CONTROL_SHARE * len(head):
         return False
     # UTF-16 without a BOM holds NULs (in every other byte for ASCII) but reads as text

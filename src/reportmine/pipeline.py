@@ -24,7 +24,7 @@ from .lexicon import Lexicon
 from .metadata import read_metadata
 from .model import INDICATOR_COLUMNS, DocResult, DocStatus, Document, Source
 from .normalize import detect_script as detect_script_of
-from .normalize import normalize_text
+from .normalize import normalize_document
 from .places import document_place, locate_all
 
 
@@ -72,10 +72,10 @@ def build_document(source: Source) -> Document | DocResult:
             warning = replaced_warning(decoded.replaced)
     if source.kind == "html" or looks_like_html(raw):
         raw, html_title = html_to_text(raw)
-    text = normalize_text(raw)
+    text, prepared = normalize_document(raw)
     if not text.strip():
         return failed(source, DocStatus.EMPTY, EMPTY_ERROR, encoding)
-    meta = read_metadata(raw, html_title)
+    meta = read_metadata(raw, html_title, prepared)
     return Document(
         source.doc_id, source.path, text=text, encoding=encoding, script=detect_script_of(raw),
         title=meta.title, date=meta.date, publisher=meta.publisher, error=warning, meta=source.meta,
