@@ -464,6 +464,7 @@ def _regions(text: str, near, windows, plan: _ExclusionPlan) -> list[list[int]]:
     (the text between them would be scanned as context anyway)."""
     regions: list[list[int]] = []
     join = 2 * plan.margin
+    barriers = plan.barriers
     w = -1
     lo = hi = -1                         # the window of the span, none yet
     last = None                          # the region before
@@ -473,11 +474,19 @@ def _regions(text: str, near, windows, plan: _ExclusionPlan) -> list[list[int]]:
             while s >= windows[w][1]:
                 w += 1
             lo, hi = windows[w]
+        # most spans have a barrier right beside them (a known one: the
+        # stretch functions learn the others): that needs no call
+        if e < hi and barriers.get(text[e]) is True:
+            end = e
+        else:
+            end = _stretch_end(text, e, hi, plan)
         if last is not None and last[2] == lo and s <= last[1] + join:
             if e > last[1]:
-                last[1] = _stretch_end(text, e, hi, plan)
+                last[1] = end
             continue
-        last = [_stretch_start(text, s, lo, plan) if s > lo else s, _stretch_end(text, e, hi, plan), lo, hi]
+        if s > lo and barriers.get(text[s - 1]) is not True:
+            s = _stretch_start(text, s, lo, plan)
+        last = [s, end, lo, hi]
         regions.append(last)
     return regions
 
@@ -870,12 +879,19 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
         if _plausible(q, text, lex):
             plausible.append(q)
     spans = excluded_spans(text, lex, [(q.start, q.end) for q in quantities], [(q.start, q.end) for q in plausible])
-    starts = [s for s, _ in spans]
+    spans.append((len(text) + 1, len(text) + 1))   # a sentinel: the walk below needs no bounds check
+    k = 0                                # the first span that ends after the number
     out: list[Mention] = []
     last = None                          # the mention before
     sent_start = sent_end = 0            # the sentence it stands in
     for q in plausible:
-        if _overlaps(spans, starts, q.start, q.end):
+        # the spans are sorted and disjoint, and the numbers in reading
+        # order: one walk along both finds the spans a number overlaps
+        if k and spans[k - 1][1] > q.start:
+            k = 0                        # (a number out of order: walk again)
+        while spans[k][1] <= q.start:
+            k += 1
+        if spans[k][0] < q.end:
             continue
         if not sent_start <= q.start < sent_end:
             sent_start, sent_end = sentence_around(text, q.start, sent_end if sent_end <= q.start else 0)

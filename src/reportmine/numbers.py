@@ -54,26 +54,21 @@ CN_CHARS = CN_DIGITS + UNIT_CHARS + "".join(TENS)
 AT_LEAST_MARKS = "余多几数"
 APPROX_MARKS = "来"
 
-# Digits, perhaps grouped by thousands (1,234,567) and with decimals.  One
-# greedy sequence: the engine reads it in one pass where a choice between a
-# grouped and an ungrouped number tried the digits twice.
-ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+ARABIC = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # One numeral run.  Besides digits and unit characters it takes: 点 between
 # digits (十五点七); 几/数 standing for a digit (几十, 十几万, 数百); 余/多/来
 # between a number and a following multiplier (十余万); 个 before 亿 (两个亿);
 # one space a layout left before 万/亿 (10.2 万).
 # The digit chunks are atomic: a run of digits is one chunk, never split, so a
 # long run that is no numeral fails in linear time.
-# What a run takes besides Arabic digits, at its start and further on.  Each
-# alternative opens with the character it takes (the look back comes after
-# it), so the engine passes over an alternative at one glance where the run ends.
+# What a run takes besides Arabic digits, at its start and further on.
 _RUN_FIRST = rf"[{CN_CHARS}]|[几数](?=[{UNIT_CHARS}])"
 _RUN_NEXT = (
     rf"[{CN_CHARS}]"
-    rf"|点(?<=[{CN_CHARS}\d]点)(?=[{CN_DIGITS}\d])"
-    rf"|几(?<=[{UNIT_CHARS}{ZEROS}]几)"
-    rf"|[余多来](?<=[{CN_CHARS}\d][余多来])(?=[{UNIT_CHARS}])"
-    rf"|个(?<=[{CN_CHARS}\d]个)(?=多?[亿億])"
+    rf"|(?<=[{CN_CHARS}\d])点(?=[{CN_DIGITS}\d])"
+    rf"|(?<=[{UNIT_CHARS}{ZEROS}])几"
+    rf"|(?<=[{CN_CHARS}\d])[余多来](?=[{UNIT_CHARS}])"
+    rf"|(?<=[{CN_CHARS}\d])个(?=多?[亿億])"
     rf"|[ \t](?=[万萬亿億])"
 )
 NUMRUN = rf"(?:(?>{ARABIC})|{_RUN_FIRST})(?:(?>{ARABIC})|{_RUN_NEXT})*"
@@ -100,16 +95,11 @@ def _unit_alt(lex: Lexicon) -> str:
     before a Latin letter (250m, but not 10mg).  All words that match at one
     place are beginnings of the longest, so the first alternative that passes
     its checks is the longest of them that is a unit there.
-
-    The words are grouped by their first character (万(?:千瓦|元|...)): the
-    engine passes over a group at one look at that character, where it tried
-    every word of a long list in turn.  Words with different first characters
-    never match at one place, so only the order within a group matters.
     """
-    groups: dict[str, list[str]] = {}
+    alts = []
     for w in sorted((w for w in lex.units if w), key=len, reverse=True):
         not_before = {x for x in lex.units[w].not_before if 0 < len(x) <= 6}
-        alt = re.escape(w[1:])
+        alt = re.escape(w)
         if any(not x for x in lex.units[w].not_before):
             continue      # nothing may follow: never a unit
         if not_before:
@@ -119,8 +109,8 @@ def _unit_alt(lex: Lexicon) -> str:
             alt += f"(?!{'|'.join(([_char_class(chars)] if chars else []) + [re.escape(x) for x in words])})"
         if w[-1].isascii() and w[-1].isalpha():
             alt += "(?![A-Za-z])"
-        groups.setdefault(w[0], []).append(alt)
-    return "|".join(re.escape(first) + a for first, alts in groups.items() for a in alts)
+        alts.append(alt)
+    return "|".join(alts)
 
 
 def _re_alt(words) -> str:
@@ -366,22 +356,6 @@ class _Numeral(NamedTuple):
     whole: bool                 # a finite whole number (to within 1e-6)
 
 
-class _Plain(NamedTuple):
-    """A numeral and a plain unit as read together, before the text around them."""
-
-    value: float                # in the standard unit
-    unit: str
-    category: str
-    qualifier: str              # as the numeral and a 'some' word give it
-    word: str                   # the unit word
-    core: str                   # the numeral without spaces around it
-    chinese: bool
-    after: frozenset            # characters after it that call for _read_number
-    before: frozenset           # characters before it that do
-    money: bool
-    first: bool                 # may be read before any other look at the match
-
-
 @lru_cache(maxsize=16384)
 def _read_numeral(written: str) -> _Numeral | None:
     """The reading of one numeral, or None when it is none (五十千, 三点)."""
@@ -519,32 +493,6 @@ class _Patterns:
         # scan_all).
         self._scan_source = (_scan_pattern(self.follow), number, fraction)
         self.scan_bmp = tuple(re.compile(pattern) for pattern in self._scan_source)
-        self.qualifier_inside = lex.qualifier_inside
-        self.plain_reading = lru_cache(maxsize=16384)(self._plain_reading)
-
-    def _plain_reading(self, groups: tuple) -> _Plain | None:
-        """What a number match's groups (numeral, 'some' word, unit word) say
-        by themselves when they make a plain quantity, else None."""
-        num, some, word = groups
-        plain = self.plain_units.get(word)
-        if plain is None:
-            return None
-        rd = _read_numeral(num)
-        if rd is None or not rd.single:
-            return None
-        category, unit, factor, counted, after, before = plain
-        if counted and not rd.whole:
-            return None
-        value = rd.value * factor
-        if not math.isfinite(value):
-            return None
-        qualifier = self.qualifier_inside.get(some, "at_least") if some else rd.qualifier
-        # A numeral of multipliers only (百万) may be part of a word, and 分之
-        # may follow the numeral before a unit word that starts with 分:
-        # _read_match looks at those first.
-        first = not rd.digitless and not word.startswith("分")
-        return _Plain(value, unit, category, qualifier, word, rd.core, rd.chinese, after, before,
-                      category == "money", first)
 
     @cached_property
     def scan_all(self) -> tuple:
@@ -655,15 +603,7 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int,
     `fraction` matches a fraction at a place, in the engine `m` comes from.
     """
     s = m.start()
-    groups = m.group(_NUM, _SOME, _UNIT)
-    # most quantities: a number and a unit, nothing around them that
-    # _read_number would read on
-    plain = groups[2] is not None and p.plain_reading(groups)
-    if plain and plain.first:
-        q = _read_plain(text, s, m.end(), plain, p, lex, floor)
-        if q is not None:
-            return q, q.end
-    num, some, word = groups
+    num, some, word = m.group(_NUM, _SOME, _UNIT)
     if num is None:
         if m["slash"]:
             return _read_slash(text, m, p, lex, floor), m.end()
@@ -690,9 +630,12 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int,
                 q = _read_number(text, s, run_end, rd, p, lex, floor, None, qualifier)
         else:
             uend = m.end()
+            plain = p.plain_units.get(word)
             q = None
-            if plain and not plain.first:
-                q = _read_plain(text, s, uend, plain, p, lex, floor)
+            if plain and rd.single and (rd.whole or not plain[3]):
+                # most quantities: a number and a unit, nothing around them
+                # that _read_number would read on
+                q = _read_plain(text, s, uend, rd, plain, p, lex, word, qualifier, floor)
             if q is None:
                 end = m.end("some") if some else run_end
                 q = _read_number(text, s, end, rd, p, lex, floor, (word, uend), qualifier)
@@ -738,22 +681,26 @@ def _bare_multiplier(p: _Patterns, text: str, start: int, end: int, floor: int) 
     return not text.startswith(("余", "多"), end) and not _before_word(p, text, start, floor)
 
 
-def _read_plain(text: str, start: int, end: int, plain: _Plain, p: _Patterns,
-                lex: Lexicon, floor: int) -> Quantity | None:
+def _read_plain(text: str, start: int, end: int, rd: _Numeral, plain: tuple, p: _Patterns,
+                lex: Lexicon, word: str, qualifier: str, floor: int) -> Quantity | None:
     """The quantity of a number and a plain unit at [start, end), or None when
     a character before or after it calls for _read_number."""
+    category, unit, factor, _, after, before = plain
     nxt, prev = text[end:end + 1], text[start - 1:start]
-    if nxt in plain.after or prev in plain.before:
+    if nxt in after or prev in before:
         return None
-    if plain.money and (p.money_tail is None or p.money_tail.match(text, end)):
+    if category == "money" and (p.money_tail is None or p.money_tail.match(text, end)):
         return None
-    qualifier, pre, applied = plain.qualifier, "", False
+    value = rd.value * factor
+    if not math.isfinite(value):
+        return None
+    pre, applied = "", False
     if nxt in p.after_start or prev in p.before_end:
         qualifier, start, end, pre, applied = _qualify(p, lex, text, start, end, qualifier, floor)
     # every field in order (surface_unit, numeral, chinese, signed, pre_word,
     # pre_applied after qualifier): a call by position builds it a third faster
-    return Quantity(start, end, text[start:end], plain.value, None, plain.unit, plain.category,
-                    qualifier, plain.word, plain.core, plain.chinese, "", pre, applied)
+    return Quantity(start, end, text[start:end], value, None, unit, category, qualifier,
+                    word, rd.core, rd.chinese, "", pre, applied)
 
 
 def _unit_after(p: _Patterns, lex: Lexicon, text: str, end: int, rd: _Numeral):
