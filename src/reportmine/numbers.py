@@ -54,21 +54,26 @@ CN_CHARS = CN_DIGITS + UNIT_CHARS + "".join(TENS)
 AT_LEAST_MARKS = "余多几数"
 APPROX_MARKS = "来"
 
-ARABIC = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Digits, perhaps grouped by thousands (1,234,567) and with decimals.  One
+# greedy sequence: the engine reads it in one pass where a choice between a
+# grouped and an ungrouped number tried the digits twice.
+ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # One numeral run.  Besides digits and unit characters it takes: 点 between
 # digits (十五点七); 几/数 standing for a digit (几十, 十几万, 数百); 余/多/来
 # between a number and a following multiplier (十余万); 个 before 亿 (两个亿);
 # one space a layout left before 万/亿 (10.2 万).
 # The digit chunks are atomic: a run of digits is one chunk, never split, so a
 # long run that is no numeral fails in linear time.
-# What a run takes besides Arabic digits, at its start and further on.
+# What a run takes besides Arabic digits, at its start and further on.  Each
+# alternative opens with the character it takes (the look back comes after
+# it), so the engine passes over an alternative at one glance where the run ends.
 _RUN_FIRST = rf"[{CN_CHARS}]|[几数](?=[{UNIT_CHARS}])"
 _RUN_NEXT = (
     rf"[{CN_CHARS}]"
-    rf"|(?<=[{CN_CHARS}\d])点(?=[{CN_DIGITS}\d])"
-    rf"|(?<=[{UNIT_CHARS}{ZEROS}])几"
-    rf"|(?<=[{CN_CHARS}\d])[余多来](?=[{UNIT_CHARS}])"
-    rf"|(?<=[{CN_CHARS}\d])个(?=多?[亿億])"
+    rf"|点(?<=[{CN_CHARS}\d]点)(?=[{CN_DIGITS}\d])"
+    rf"|几(?<=[{UNIT_CHARS}{ZEROS}]几)"
+    rf"|[余多来](?<=[{CN_CHARS}\d][余多来])(?=[{UNIT_CHARS}])"
+    rf"|个(?<=[{CN_CHARS}\d]个)(?=多?[亿億])"
     rf"|[ \t](?=[万萬亿億])"
 )
 NUMRUN = rf"(?:(?>{ARABIC})|{_RUN_FIRST})(?:(?>{ARABIC})|{_RUN_NEXT})*"
