@@ -100,11 +100,16 @@ def _unit_alt(lex: Lexicon) -> str:
     before a Latin letter (250m, but not 10mg).  All words that match at one
     place are beginnings of the longest, so the first alternative that passes
     its checks is the longest of them that is a unit there.
+
+    The words are grouped by their first character (万(?:千瓦|元|...)): the
+    engine passes over a group at one look at that character, where it tried
+    every word of a long list in turn.  Words with different first characters
+    never match at one place, so only the order within a group matters.
     """
-    alts = []
+    groups: dict[str, list[str]] = {}
     for w in sorted((w for w in lex.units if w), key=len, reverse=True):
         not_before = {x for x in lex.units[w].not_before if 0 < len(x) <= 6}
-        alt = re.escape(w)
+        alt = re.escape(w[1:])
         if any(not x for x in lex.units[w].not_before):
             continue      # nothing may follow: never a unit
         if not_before:
@@ -114,8 +119,9 @@ def _unit_alt(lex: Lexicon) -> str:
             alt += f"(?!{'|'.join(([_char_class(chars)] if chars else []) + [re.escape(x) for x in words])})"
         if w[-1].isascii() and w[-1].isalpha():
             alt += "(?![A-Za-z])"
-        alts.append(alt)
-    return "|".join(alts)
+        groups.setdefault(w[0], []).append(alt)
+    return "|".join(re.escape(first) + (alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})")
+                    for first, alts in groups.items())
 
 
 def _re_alt(words) -> str:
