@@ -444,6 +444,8 @@ class _Patterns:
         # before a match end, for the patterns that end at `$`; `$` also
         # matches before a final newline).
         self.unit_start = _edge_chars(lex.unit_words, 0, " \t") if units else frozenset()
+        # Can a unit word start inside a run of ASCII digits (12,345.6)?
+        self.unit_in_digits = any(c in self.unit_start for c in "0123456789,.")
         self.before_end = _edge_chars(lex.qualifier_before, -1, " \t\n")
         self.after_start = _edge_chars(lex.qualifier_after, 0, " \t(（")
         self.range_start = _edge_chars(lex.range_joiners, 0, " \t(（")
@@ -653,7 +655,10 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int,
         if q is not None:
             return q, q.end
     # A shorter numeral when the run is no numeral (五十千) or when a unit
-    # word starts inside it (12万千瓦, 3百米).
+    # word starts inside it (12万千瓦, 3百米); none in a run of plain digits
+    # (years, codes, phone numbers).
+    if num.isascii() and not p.unit_in_digits:
+        return None, run_end
     for e in range(run_end - 1, s, -1):
         if _match_unit(p, lex, text, e) is None:
             continue
