@@ -75,12 +75,18 @@ class Document:
     meta: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Quantity:
     """A number with its unit as it stands in the text (no judgement yet).
 
     Offsets are into the normalized text; `value` is already in the
     standard unit of `category`.
+
+    A value like the others, changed only through `dataclasses.replace`, but
+    not declared frozen: a frozen dataclass sets every field through
+    `object.__setattr__`, which makes building one about eight times slower,
+    and `find_quantities` builds one for nearly every number in a document.
+    `unsafe_hash` keeps the hash a frozen one had (of all its fields).
     """
 
     start: int

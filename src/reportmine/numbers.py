@@ -54,21 +54,26 @@ CN_CHARS = CN_DIGITS + UNIT_CHARS + "".join(TENS)
 AT_LEAST_MARKS = "余多几数"
 APPROX_MARKS = "来"
 
-ARABIC = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Digits, perhaps grouped by thousands (1,234,567) and with decimals.  One
+# greedy sequence: the engine reads it in one pass where a choice between a
+# grouped and an ungrouped number tried the digits twice.
+ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # One numeral run.  Besides digits and unit characters it takes: 点 between
 # digits (十五点七); 几/数 standing for a digit (几十, 十几万, 数百); 余/多/来
 # between a number and a following multiplier (十余万); 个 before 亿 (两个亿);
 # one space a layout left before 万/亿 (10.2 万).
 # The digit chunks are atomic: a run of digits is one chunk, never split, so a
 # long run that is no numeral fails in linear time.
-# What a run takes besides Arabic digits, at its start and further on.
+# What a run takes besides Arabic digits, at its start and further on.  Each
+# alternative opens with the character it takes (the look back comes after
+# it), so the engine passes over an alternative at one glance where the run ends.
 _RUN_FIRST = rf"[{CN_CHARS}]|[几数](?=[{UNIT_CHARS}])"
 _RUN_NEXT = (
     rf"[{CN_CHARS}]"
-    rf"|(?<=[{CN_CHARS}\d])点(?=[{CN_DIGITS}\d])"
-    rf"|(?<=[{UNIT_CHARS}{ZEROS}])几"
-    rf"|(?<=[{CN_CHARS}\d])[余多来](?=[{UNIT_CHARS}])"
-    rf"|(?<=[{CN_CHARS}\d])个(?=多?[亿億])"
+    rf"|点(?<=[{CN_CHARS}\d]点)(?=[{CN_DIGITS}\d])"
+    rf"|几(?<=[{UNIT_CHARS}{ZEROS}]几)"
+    rf"|[余多来](?<=[{CN_CHARS}\d][余多来])(?=[{UNIT_CHARS}])"
+    rf"|个(?<=[{CN_CHARS}\d]个)(?=多?[亿億])"
     rf"|[ \t](?=[万萬亿億])"
 )
 NUMRUN = rf"(?:(?>{ARABIC})|{_RUN_FIRST})(?:(?>{ARABIC})|{_RUN_NEXT})*"
@@ -95,11 +100,16 @@ def _unit_alt(lex: Lexicon) -> str:
     before a Latin letter (250m, but not 10mg).  All words that match at one
     place are beginnings of the longest, so the first alternative that passes
     its checks is the longest of them that is a unit there.
+
+    The words are grouped by their first character (万(?:千瓦|元|...)): the
+    engine passes over a group at one look at that character, where it tried
+    every word of a long list in turn.  Words with different first characters
+    never match at one place, so only the order within a group matters.
     """
-    alts = []
+    groups: dict[str, list[str]] = {}
     for w in sorted((w for w in lex.units if w), key=len, reverse=True):
         not_before = {x for x in lex.units[w].not_before if 0 < len(x) <= 6}
-        alt = re.escape(w)
+        alt = re.escape(w[1:])
         if any(not x for x in lex.units[w].not_before):
             continue      # nothing may follow: never a unit
         if not_before:
@@ -109,8 +119,9 @@ def _unit_alt(lex: Lexicon) -> str:
             alt += f"(?!{'|'.join(([_char_class(chars)] if chars else []) + [re.escape(x) for x in words])})"
         if w[-1].isascii() and w[-1].isalpha():
             alt += "(?![A-Za-z])"
-        alts.append(alt)
-    return "|".join(alts)
+        groups.setdefault(w[0], []).append(alt)
+    return "|".join(re.escape(first) + (alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})")
+                    for first, alts in groups.items())
 
 
 def _re_alt(words) -> str:
@@ -433,6 +444,8 @@ class _Patterns:
         # before a match end, for the patterns that end at `$`; `$` also
         # matches before a final newline).
         self.unit_start = _edge_chars(lex.unit_words, 0, " \t") if units else frozenset()
+        # Can a unit word start inside a run of ASCII digits (12,345.6)?
+        self.unit_in_digits = any(c in self.unit_start for c in "0123456789,.")
         self.before_end = _edge_chars(lex.qualifier_before, -1, " \t\n")
         self.after_start = _edge_chars(lex.qualifier_after, 0, " \t(（")
         self.range_start = _edge_chars(lex.range_joiners, 0, " \t(（")
@@ -642,7 +655,10 @@ def _read_match(text: str, m, p: _Patterns, lex: Lexicon, floor: int,
         if q is not None:
             return q, q.end
     # A shorter numeral when the run is no numeral (五十千) or when a unit
-    # word starts inside it (12万千瓦, 3百米).
+    # word starts inside it (12万千瓦, 3百米); none in a run of plain digits
+    # (years, codes, phone numbers).
+    if num.isascii() and not p.unit_in_digits:
+        return None, run_end
     for e in range(run_end - 1, s, -1):
         if _match_unit(p, lex, text, e) is None:
             continue
