@@ -44,6 +44,7 @@ def _year(digit: str = r"\d") -> str:
 
 
 _JOIN = r"\s*(?:-|—|–|~|～|至|到)\s*"
+_JOIN_CHARS = "-—–~～至到"   # the joins of _JOIN
 _HAN = regex.compile(r"\p{Han}")
 
 
@@ -171,11 +172,18 @@ def period_rules(lex: Lexicon) -> PeriodRules:
     # ASCII digits), a space or a digit: checking both characters before the
     # whole pattern (tried in a lookbehind) more than halves the scan.
     body = build(False, _ANY_DIGIT)
+    # Most candidates are digits inside numbers (16915万元, 5.6%), and a cue
+    # that starts with one is a year (up to four digits, then a space, 年 or
+    # a join) or a month or quarter (one or two, then 月, 份, 季, a space or
+    # a join): that cheap look skips most of them before the whole pattern.
+    digits = ""
+    if not any(w[0] in "0123456789" for w in [*rel, *context, *halves, *plans, *now, *prefixes, *year_end]):
+        digits = rf"(?=[^0-9]|[0-9]{_ANY_DIGIT}{{0,3}}[年月季份\s{re.escape(_JOIN_CHARS)}])"
     if all(len(w) >= 2 for w in [*rel, *context, *halves, *plans, *now, *year_end]):
         second = "[" + "".join(re.escape(c) for c in sorted(set(body))) + r"\s" + _ANY_DIGIT[1:-1] + "]"
-        candidates = re.compile(f"{first}{second}(?<=(?={body}){first}{second})")
+        candidates = re.compile(f"{first}{second}(?<=(?={digits}{body}){first}{second})")
     else:
-        candidates = re.compile(f"{first}(?<=(?={body}){first})")
+        candidates = re.compile(f"{first}(?<=(?={digits}{body}){first})")
     return PeriodRules(
         pattern=pattern,
         candidates=candidates,
