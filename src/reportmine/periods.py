@@ -173,12 +173,15 @@ def period_rules(lex: Lexicon) -> PeriodRules:
     # whole pattern (tried in a lookbehind) more than halves the scan.
     body = build(False, _ANY_DIGIT)
     # Most candidates are digits inside numbers (16915万元, 5.6%), and a cue
-    # that starts with one is a year (up to four digits, then a space, 年 or
-    # a join) or a month or quarter (one or two, then 月, 份, 季, a space or
-    # a join): that cheap look skips most of them before the whole pattern.
-    digits = ""
-    if not any(w[0] in "0123456789" for w in [*rel, *context, *halves, *plans, *now, *prefixes, *year_end]):
-        digits = rf"(?=[^0-9]|[0-9]{_ANY_DIGIT}{{0,3}}[年月季份\s{re.escape(_JOIN_CHARS)}])"
+    # that starts with a digit or numeral is a year (up to four of them,
+    # then a space, 年 or a join), a month or quarter (one to three, then
+    # 月, 份, 季, a space or a join) or a lexicon word (十四五): that cheap
+    # look skips most of them before the whole pattern.
+    numerals = "0123456789〇零一二三四五六七八九十"
+    after = rf"[年月季份\s{re.escape(_JOIN_CHARS)}]"
+    words = [w for w in [*rel, *context, *halves, *plans, *now, *prefixes, *year_end] if w[0] in numerals]
+    digits = (rf"(?=[^{numerals}]|[0-9]{_ANY_DIGIT}{{0,3}}{after}|[{numerals[10:]}]{{1,4}}{after}"
+              + (f"|{_alt(words)})" if words else ")"))
     if all(len(w) >= 2 for w in [*rel, *context, *halves, *plans, *now, *year_end]):
         second = "[" + "".join(re.escape(c) for c in sorted(set(body))) + r"\s" + _ANY_DIGIT[1:-1] + "]"
         candidates = re.compile(f"{first}{second}(?<=(?={digits}{body}){first}{second})")
