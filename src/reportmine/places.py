@@ -165,15 +165,21 @@ def _suffix_pattern(suffixes, not_before: dict, min_chars: int, endings: tuple, 
     the suffix and the min_chars characters before it, the shortest name),
     not before a not_before word (村民) or a product (稻香村月饼).
 
-    A suffix word that fails these checks still matches (without the
-    group), so the scan steps over the same words whatever they hold.
+    Where two suffix words can overlap in a text (one inside the other, or
+    one ending as the other starts), a word that fails these checks still
+    matches (without the group), so the scan steps over the same words
+    whatever they hold; where none can, the words that fail need no match.
     """
     han = _han_class()
+    words = set(suffixes)
+    overlap = any(v != u and v in u or any(v.startswith(u[k:]) for k in range(1, len(u)))
+                  for u in words for v in words)
     branches = []
-    for s in sorted(set(suffixes), key=lambda w: (-len(w), w)):
+    for s in sorted(words, key=lambda w: (-len(w), w)):
         esc = re.escape(s)
         if any(s.startswith(w) for w in not_before.get(s, ())):
-            branches.append(esc)  # every occurrence starts a not_before word
+            if overlap:
+                branches.append(esc)  # every occurrence starts a not_before word
             continue
         checks = f"(?<={han}{{{max(min_chars, 1)}}}{esc})"
         by_length: dict[int, list[str]] = {}
@@ -186,8 +192,8 @@ def _suffix_pattern(suffixes, not_before: dict, min_chars: int, endings: tuple, 
         tails += product_after
         if tails:
             checks += f"(?!{_alt(tails)})"
-        branches.append(f"{esc}(?:{checks}()|)")
-    return re.compile("|".join(branches))
+        branches.append(f"{esc}(?:{checks}()|)" if overlap else f"{esc}{checks}()")
+    return re.compile("|".join(branches) or "(?!)")
 
 
 def _gazetteer_pattern(gz: Gazetteer, not_before: tuple):
