@@ -84,9 +84,9 @@ class Place(NamedTuple):
 _NOWHERE = Place(-1, -1, "", VILLAGE + 1)   # ends before any text: a place before the first
 
 
-@dataclass(frozen=True)
-class Where:
-    """A resolved place: its name, level and path from the province down."""
+class Where(NamedTuple):
+    """A resolved place: its name, level and path from the province down
+    (a named tuple: every distinct place of a document makes one)."""
 
     name: str
     level: int
@@ -583,8 +583,6 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
                                        for c in codes for u in (c[:2] + "0000", c[:4] + "00")))
         return plausible[codes]
 
-    if county:
-        places = [p for p in places if p.kind != "gazetteer" or p.level < COUNTY or is_plausible(p.codes)]
     gaz_paths: dict[tuple, str] = {}
 
     def path_of(p: Place) -> str:
@@ -636,21 +634,23 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
     # and a name without a unit written before it always has the same path
     alone: dict[tuple, Where] = {}
     for p in places:
-        kind = p.kind
+        _, _, name, level, kind, suffix, codes, parent = p   # one step for all the fields read here
         if kind == "gazetteer" or kind == "suffix":
-            w = alone.get((kind, p.name, p.level)) if p.parent is None else None
+            if kind == "gazetteer" and county and level >= COUNTY and not is_plausible(codes):
+                continue
+            w = alone.get((kind, name, level)) if parent is None else None
             if w is None:
-                key = (p.name, p.level, path_of(p))
+                key = (name, level, path_of(p))
                 w = same.get(key)
                 if w is None:
                     w = same[key] = Where(*key)
-                if p.parent is None:
-                    alone[kind, p.name, p.level] = w
-            last[p.suffix] = w
+                if parent is None:
+                    alone[kind, name, level] = w
+            last[suffix] = w
         elif kind == "scope":
-            w = scope_where(p.level)
+            w = scope_where(level)
         elif kind == "anaphora":
-            w = last.get(p.suffix) or scope_where(p.level)
+            w = last.get(suffix) or scope_where(level)
         else:
             w = None
         if w is not None:
@@ -675,8 +675,7 @@ def document_place(text: str, title: str, lex: Lexicon) -> str:
 
 # -- headings ------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Region:
+class Region(NamedTuple):
     """From `start` on (until the next region), the heading's place and period."""
 
     start: int
