@@ -44,6 +44,7 @@ def _year(digit: str = r"\d") -> str:
 
 
 _JOIN = r"\s*(?:-|—|–|~|～|至|到)\s*"
+_JOIN_CHARS = "-—–~～至到"   # the joins of _JOIN
 _HAN = regex.compile(r"\p{Han}")
 
 
@@ -171,11 +172,21 @@ def period_rules(lex: Lexicon) -> PeriodRules:
     # ASCII digits), a space or a digit: checking both characters before the
     # whole pattern (tried in a lookbehind) more than halves the scan.
     body = build(False, _ANY_DIGIT)
+    # Most candidates are digits inside numbers (16915万元, 5.6%), and a cue
+    # that starts with a digit or numeral is a year (up to four of them,
+    # then a space, 年 or a join), a month or quarter (one to three, then
+    # 月, 份, 季, a space or a join) or a lexicon word (十四五): that cheap
+    # look skips most of them before the whole pattern.
+    numerals = "0123456789〇零一二三四五六七八九十"
+    after = rf"[年月季份\s{re.escape(_JOIN_CHARS)}]"
+    words = [w for w in [*rel, *context, *halves, *plans, *now, *prefixes, *year_end] if w[0] in numerals]
+    digits = (rf"(?=[^{numerals}]|[0-9]{_ANY_DIGIT}{{0,3}}{after}|[{numerals[10:]}]{{1,4}}{after}"
+              + (f"|{_alt(words)})" if words else ")"))
     if all(len(w) >= 2 for w in [*rel, *context, *halves, *plans, *now, *year_end]):
         second = "[" + "".join(re.escape(c) for c in sorted(set(body))) + r"\s" + _ANY_DIGIT[1:-1] + "]"
-        candidates = re.compile(f"{first}{second}(?<=(?={body}){first}{second})")
+        candidates = re.compile(f"{first}{second}(?<=(?={digits}{body}){first}{second})")
     else:
-        candidates = re.compile(f"{first}(?<=(?={body}){first})")
+        candidates = re.compile(f"{first}(?<=(?={digits}{body}){first})")
     return PeriodRules(
         pattern=pattern,
         candidates=candidates,
@@ -254,19 +265,21 @@ def _cue(m, rules: PeriodRules, text: str) -> PeriodCue | None:
             return None
         return PeriodCue(start, end, "years", found, a=a, b=b)
     # a half, quarter or month without a year of its own is read in the year
-    # being talked about, as 全年 is
-    kw = dict(year=year, rel=rel, asof=asof, since=since, context=year is None and rel is None)
+    # being talked about, as 全年 is; the fields after `found` are given in
+    # order (year, rel, a, b, asof, context, since): a report has hundreds of
+    # cues, and keywords cost more than the rest of the reading
+    context = year is None and rel is None
     if half:
-        return PeriodCue(start, end, "half", found, a=rules.halves[half], **kw)
+        return PeriodCue(start, end, "half", found, year, rel, rules.halves[half], 0, asof, context, since)
     if q:
-        return PeriodCue(start, end, "quarter", found, a=cn_int(q), **kw)
+        return PeriodCue(start, end, "quarter", found, year, rel, cn_int(q), 0, asof, context, since)
     if qq:
-        return PeriodCue(start, end, "months", found, a=1, b=3 * cn_int(qq), **kw)
+        return PeriodCue(start, end, "months", found, year, rel, 1, 3 * cn_int(qq), asof, context, since)
     if m1:
         a, b = cn_int(m1), cn_int(m2)
         if not (1 <= a < b <= 12) or not _month_stands_alone(m, "m1", text, year, rel):
             return None
-        return PeriodCue(start, end, "months", found, a=a, b=b, **kw)
+        return PeriodCue(start, end, "months", found, year, rel, a, b, asof, context, since)
     if mo:
         a = cn_int(mo)
         if not 1 <= a <= 12 or not _month_stands_alone(m, "m", text, year, rel):
@@ -275,10 +288,10 @@ def _cue(m, rules: PeriodRules, text: str) -> PeriodCue | None:
             day = cn_int(d)
             if day > calendar.monthrange(2000, a)[1]:
                 return None
-            return PeriodCue(start, end, "day", found, a=a, b=day, **kw)
+            return PeriodCue(start, end, "day", found, year, rel, a, day, asof, context, since)
         if mend:
-            return PeriodCue(start, end, "day", found, a=a, b=0, **kw)
-        return PeriodCue(start, end, "month", found, a=a, **kw)
+            return PeriodCue(start, end, "day", found, year, rel, a, 0, asof, context, since)
+        return PeriodCue(start, end, "month", found, year, rel, a, 0, asof, context, since)
     if yend:
         # 年末 alone is the end of the year being talked about
         return PeriodCue(start, end, "yearend", found, year=year, rel=rel, asof=True,

@@ -84,9 +84,9 @@ class Place(NamedTuple):
 _NOWHERE = Place(-1, -1, "", VILLAGE + 1)   # ends before any text: a place before the first
 
 
-@dataclass(frozen=True)
-class Where:
-    """A resolved place: its name, level and path from the province down."""
+class Where(NamedTuple):
+    """A resolved place: its name, level and path from the province down
+    (a named tuple: every distinct place of a document makes one)."""
 
     name: str
     level: int
@@ -165,15 +165,21 @@ def _suffix_pattern(suffixes, not_before: dict, min_chars: int, endings: tuple, 
     the suffix and the min_chars characters before it, the shortest name),
     not before a not_before word (村民) or a product (稻香村月饼).
 
-    A suffix word that fails these checks still matches (without the
-    group), so the scan steps over the same words whatever they hold.
+    Where two suffix words can overlap in a text (one inside the other, or
+    one ending as the other starts), a word that fails these checks still
+    matches (without the group), so the scan steps over the same words
+    whatever they hold; where none can, the words that fail need no match.
     """
     han = _han_class()
+    words = set(suffixes)
+    overlap = any(v != u and v in u or any(v.startswith(u[k:]) for k in range(1, len(u)))
+                  for u in words for v in words)
     branches = []
-    for s in sorted(set(suffixes), key=lambda w: (-len(w), w)):
+    for s in sorted(words, key=lambda w: (-len(w), w)):
         esc = re.escape(s)
         if any(s.startswith(w) for w in not_before.get(s, ())):
-            branches.append(esc)  # every occurrence starts a not_before word
+            if overlap:
+                branches.append(esc)  # every occurrence starts a not_before word
             continue
         checks = f"(?<={han}{{{max(min_chars, 1)}}}{esc})"
         by_length: dict[int, list[str]] = {}
@@ -186,8 +192,8 @@ def _suffix_pattern(suffixes, not_before: dict, min_chars: int, endings: tuple, 
         tails += product_after
         if tails:
             checks += f"(?!{_alt(tails)})"
-        branches.append(f"{esc}(?:{checks}()|)")
-    return re.compile("|".join(branches))
+        branches.append(f"{esc}(?:{checks}()|)" if overlap else f"{esc}{checks}()")
+    return re.compile("|".join(branches) or "(?!)")
 
 
 def _gazetteer_pattern(gz: Gazetteer, not_before: tuple):
@@ -577,8 +583,6 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
                                        for c in codes for u in (c[:2] + "0000", c[:4] + "00")))
         return plausible[codes]
 
-    if county:
-        places = [p for p in places if p.kind != "gazetteer" or p.level < COUNTY or is_plausible(p.codes)]
     gaz_paths: dict[tuple, str] = {}
 
     def path_of(p: Place) -> str:
@@ -630,21 +634,23 @@ def document_places(text: str, title: str, lex: Lexicon) -> DocumentPlaces:
     # and a name without a unit written before it always has the same path
     alone: dict[tuple, Where] = {}
     for p in places:
-        kind = p.kind
+        _, _, name, level, kind, suffix, codes, parent = p   # one step for all the fields read here
         if kind == "gazetteer" or kind == "suffix":
-            w = alone.get((kind, p.name, p.level)) if p.parent is None else None
+            if kind == "gazetteer" and county and level >= COUNTY and not is_plausible(codes):
+                continue
+            w = alone.get((kind, name, level)) if parent is None else None
             if w is None:
-                key = (p.name, p.level, path_of(p))
+                key = (name, level, path_of(p))
                 w = same.get(key)
                 if w is None:
                     w = same[key] = Where(*key)
-                if p.parent is None:
-                    alone[kind, p.name, p.level] = w
-            last[p.suffix] = w
+                if parent is None:
+                    alone[kind, name, level] = w
+            last[suffix] = w
         elif kind == "scope":
-            w = scope_where(p.level)
+            w = scope_where(level)
         elif kind == "anaphora":
-            w = last.get(p.suffix) or scope_where(p.level)
+            w = last.get(suffix) or scope_where(level)
         else:
             w = None
         if w is not None:
@@ -669,8 +675,7 @@ def document_place(text: str, title: str, lex: Lexicon) -> str:
 
 # -- headings ------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Region:
+class Region(NamedTuple):
     """From `start` on (until the next region), the heading's place and period."""
 
     start: int
