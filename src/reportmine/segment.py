@@ -118,10 +118,14 @@ _ENDS = set("。！？!?；;，,、：:”’\"」』)）】》")
 def is_soft_newline(text: str, i: int) -> bool:
     """True for a line break that a layout put inside a sentence (newsprint
     and OCR wrap lines at a fixed width): a long line that ends without
-    punctuation, followed at once by more Chinese text or a number.
+    punctuation, followed at once by more Chinese text or a number, in a
+    block of lines of about the same length or after a comma in its line (a
+    headline above a paragraph is neither).
 
-    >>> is_soft_newline("今年以来街道共完成征迁签约工作涉及\\n1286户。", 17)
+    >>> is_soft_newline("今年以来街道共完成征迁签约工作，涉及\\n1286户。", 18)
     True
+    >>> is_soft_newline("征迁工作推进会召开\\n今年以来街道共完成签约1286户。", 9)
+    False
     """
     if text[i] != "\n" or i == 0 or i + 1 >= len(text):
         return False
