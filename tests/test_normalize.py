@@ -251,3 +251,46 @@ def test_wrapped_numbers_are_joined_where_the_pattern_matches(text):
     from reportmine.normalize import _WRAPPED_NUMBER_RE, _join_wrapped_numbers
 
     assert _join_wrapped_numbers(text) == _WRAPPED_NUMBER_RE.sub("", text)
+
+
+GLOSSED = [
+    "區(qū)委(wěi)(qū)\n發布單位: 金川(jīn)街道(dào)(x)。豐澤(zé)區(qū)(一)乾(qián)圖(tú)",
+    "乾(qián)圖(tú)。反 覆(fù)\n乾圖（qū）區( qū )(wěi) 萬 元",
+    "豐(fēng)澤(zé)\n區(qū) 委。發(fā)布(bù)時間:2023-07-10\n１０ . ２ 萬",
+]
+
+
+@pytest.mark.parametrize("text", GLOSSED + ["發布單位: 金川街道\n反 覆。乾圖\n", "a\r\nb 區", "&amp;區(qū)"])
+def test_a_slice_is_normalized_as_on_its_own(text):
+    """normalize_slice reads slices from what normalize_document prepared,
+    glosses cut at any place included, and gives what normalizing the
+    slice on its own gives."""
+    from reportmine.normalize import normalize_document, normalize_slice
+
+    normalized, prepared = normalize_document(text)
+    assert normalized == normalize_text(text)
+    n = len(text)
+    for start in range(n + 1):
+        for end in range(start, n + 1):
+            assert normalize_slice(text, start, end, prepared) == normalize_text(text[start:end], layout=False)
+        if start < n:
+            assert normalize_slice(text, start - n, None, prepared) == normalize_text(text[start:], layout=False)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.sampled_from(["區", "(qū)", "（wěi）", "(", ")", " ", "\t", "\u2002", "\n", "。", "1", ".",
+                                 "乾", "圖", "反", "覆", "萬", "a", "ā", "&amp;"]), max_size=20).map("".join))
+def test_plain_scans_find_what_the_class_scans_find(text):
+    """The gloss and layout-space patterns that start at a literal find what
+    the class patterns find, on the texts they are used for."""
+    from reportmine.normalize import (_DECIMAL_GAP_RE, _HAN_GAP_PLAIN_RE, _HAN_GAP_RE, _PINYIN_RE,
+                                      _SPACED_POINT_RE, _join_layout, strip_pinyin)
+
+    assert strip_pinyin(text) == _PINYIN_RE.sub("", text)
+    spaced = " ." in text or ". " in text or "\t." in text or ".\t" in text
+    assert (_SPACED_POINT_RE.search(text) is not None) == spaced
+    if not any(c in text for c in "\t\u2002\xa0\u3000"):
+        assert _HAN_GAP_PLAIN_RE.sub("", text) == _HAN_GAP_RE.sub("", text)
+    assert _join_layout(text, False) == join_layout_spaces(text)
+    assert normalize_text(text) == to_simplified(join_layout_spaces(strip_pinyin(
+        decode_entities(fold_width(clean_controls(__import__("unicodedata").normalize("NFC", text)))))))
