@@ -540,11 +540,11 @@ class Prepared(NamedTuple):
     # one: a slice of the original without its glosses is what they give
     # for the same slice
     aligned: bool
-    # when they removed glosses: the text before the pinyin step cut at
-    # them (text before the first gloss, the gloss, text up to the next
-    # gloss ...), so that "".join(parts[::2]) is `text`; offsets in it are
-    # those of the original, which the steps before changed one for one
-    parts: tuple[str, ...] = ()
+    # when they removed glosses: where the text before the pinyin step,
+    # cut at them, has each part end (text before the first gloss, the
+    # gloss, text up to the next gloss ...); offsets of the original, which
+    # the steps before changed one for one
+    ends: tuple[int, ...] = ()
     # `text` after the layout spaces, and that converted (normalize_text of
     # the whole text), when normalize_document made them
     joined: str = ""
@@ -601,27 +601,29 @@ def _prepared_piece(prepared: Prepared, text: str, start: int, end: int) -> tupl
     the character the gloss follows) stays as it is; in one that the slice
     ends in, only the links of a chain (區(wěi)(qū)) that end inside go.
     """
-    parts = prepared.parts
-    if not parts:
+    ends = prepared.ends
+    if not ends:
         return "", start, end, ""
     if start >= end:
         return None
-    ends = list(itertools.accumulate(map(len, parts)))      # in the original
-    kept = list(itertools.accumulate(map(len, parts[::2])))  # in prepared.text
-    # part k (even: text, odd: a gloss) is original[ends[k - 1]:ends[k]],
-    # and the text before it ends at kept[k // 2 - 1] in prepared.text
+
+    def kept_before(k: int) -> int:
+        """Length of the text parts before part k (even), without the glosses."""
+        return ends[k - 1] - sum(ends[1:k:2]) + sum(ends[0:k - 1:2]) if k else 0
+
+    # part k (even: text, odd: a gloss) is original[ends[k - 1]:ends[k]]
     before = after = ""
     k = bisect.bisect_right(ends, start)        # the part the slice starts in
     if k % 2 == 0:
-        i = (kept[k // 2 - 1] + start - ends[k - 1]) if k else start
+        i = kept_before(k) + start - (ends[k - 1] if k else 0)
     else:
         before = fold_width(text[start:ends[k]])
-        i = kept[k // 2]
+        i = kept_before(k + 1)
     m = bisect.bisect_left(ends, end)           # the part its last character is in
     if m % 2 == 0:
-        j = (kept[m // 2 - 1] + end - ends[m - 1]) if m else end
+        j = kept_before(m) + end - (ends[m - 1] if m else 0)
     else:
-        j = kept[m // 2]
+        j = kept_before(m + 1)
         if end < ends[m]:
             if m == k:
                 return None
@@ -631,27 +633,41 @@ def _prepared_piece(prepared: Prepared, text: str, start: int, end: int) -> tupl
 
 
 def _simplified_slice(prepared: Prepared, before: str, start: int, end: int, after: str) -> str:
-    """to_simplified(before + prepared.text[start:end] + after), read from
-    the conversion of the whole text where the layout step left it as it was.
+    """to_simplified(before + prepared.text[start:end] + after), with the
+    lines the layout step left as they were read from the converted whole text.
 
     OpenCC converts each piece between two separators on its own (see
-    _STRETCH_END), so the part of a head up to its last line end is
-    converted as it is inside the whole text, and so is the part of a tail
-    from its first line end on; when every dictionary entry keeps the
-    length, that conversion is the same slice of the converted text.
+    _STRETCH_END), so a line of the slice converts as the same line does
+    inside the whole text after the layout step; when every dictionary
+    entry keeps the length, that conversion is the same slice of the
+    converted text.  A traditional text is converted character by
+    character, while finding its lines takes a few steps a line.
     """
     text, joined, simplified = prepared.text, prepared.joined, prepared.simplified
-    if simplified and (simplified is joined or _converter().keeps_length):
-        if start == 0 and not before:
-            cut = max(text.rfind("\n", 0, end), text.rfind("。", 0, end)) + 1
-            if cut and joined.startswith(text[:cut]):
-                return simplified[:cut] + to_simplified(text[cut:end] + after)
-        if end == len(text) and not after:
-            sep = _STRETCH_END_RE.search(text, start)
-            if sep and joined.endswith(text[sep.start():]):
-                rest = len(text) - sep.start()
-                return to_simplified(before + text[start:sep.start()]) + simplified[len(simplified) - rest:]
-    return to_simplified(before + text[start:end] + after)
+    piece = before + text[start:end] + after
+    if simplified is joined or not simplified or not _converter().keeps_length:
+        # (nothing to read when the whole text converted to itself)
+        return to_simplified(piece)
+    out: list[str] = []
+    shift = start - len(before)     # piece[i] is text[i + shift] (past `before`)
+    done = found = i = 0
+    while True:
+        e = piece.find("\n", i) + 1
+        if not e:
+            break
+        # the layout step only removes characters: the line is found at
+        # or before its own offset, after the lines found before it
+        y = joined.find(piece[i:e], found, i + shift + e - i)
+        if y >= 0 and (y == 0 or joined[y - 1] in _STRETCH_END):
+            if done < i:
+                out.append(to_simplified(piece[done:i]))
+            out.append(simplified[y:y + e - i])
+            done, found = e, y + e - i
+        i = e
+    if not out:
+        return to_simplified(piece)
+    out.append(to_simplified(piece[done:]))
+    return "".join(out)
 
 
 # Anything clean_controls changes, and the layout spaces other than " "
@@ -682,4 +698,6 @@ def _before_layout(text: str) -> tuple[Prepared, bool]:
         return Prepared(text, aligned), plain_spaces
     # (the patterns capture the whole gloss: split gives the glosses too)
     stripped = "".join(parts[::2])
-    return Prepared(stripped, aligned, tuple(parts) if aligned else ()), plain_spaces
+    if not aligned:
+        return Prepared(stripped, False), plain_spaces
+    return Prepared(stripped, True, tuple(itertools.accumulate(map(len, parts)))), plain_spaces
