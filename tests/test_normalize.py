@@ -294,3 +294,21 @@ def test_plain_scans_find_what_the_class_scans_find(text):
     assert _join_layout(text, False) == join_layout_spaces(text)
     assert normalize_text(text) == to_simplified(join_layout_spaces(strip_pinyin(
         decode_entities(fold_width(clean_controls(__import__("unicodedata").normalize("NFC", text)))))))
+
+
+def test_detect_script_counts_as_far_as_the_result_needs():
+    """Counts that stop early give what full counts give, at the 1:9 bounds too."""
+    from reportmine.normalize import _script_sets
+
+    trad, simp = _script_sets()
+    t_char, s_char = sorted(trad.chars)[0], sorted(simp.chars)[0]
+
+    def full(t, s):
+        if s <= 0.1 * (t + s):
+            return "traditional"
+        return "simplified" if t <= 0.1 * (t + s) else "mixed"
+
+    for t in range(1, 80):
+        for s in sorted({0, 1, 2, t // 9, t // 9 + 1, 9 * t - 1, 9 * t, 9 * t + 1, 9 * t + 10, 63, 64, 65, 700}):
+            text = (t_char + s_char * 9) * min(t, s // 9) + t_char * max(0, t - s // 9) + s_char * max(0, s - 9 * min(t, s // 9))
+            assert detect_script(text) == full(t, s), (t, s)

@@ -410,6 +410,8 @@ def _script_sets() -> tuple[CharSet, CharSet]:
 
 
 _HAN_RE = re.compile(f"[{HAN}]")
+# (see detect_script)
+_FEW = 64
 
 
 def detect_script(text: str) -> str:
@@ -427,11 +429,17 @@ def detect_script(text: str) -> str:
     trad, simp = _script_sets()
     if not trad.occurs_in(text):
         return "simplified"
-    t = trad.count(text)
-    # simplified characters past nine times t change nothing (the text is
-    # simplified), so the count stops there: a simplified text with one
-    # traditional character is not counted through
-    s = simp.count(text, limit=9 * t + 9)
+    # Characters of one script past nine times the other's change nothing
+    # (the text is of that script), so one count stops there: a simplified
+    # text with one traditional character is not counted through, nor a
+    # traditional text with a few simplified ones.  Which of the two it is
+    # shows when the simplified characters are counted to a few.
+    s = simp.count(text, limit=_FEW)
+    if s < _FEW:
+        t = trad.count(text, limit=9 * s + 9)
+    else:
+        t = trad.count(text)
+        s = simp.count(text, limit=9 * t + 9)
     # a few characters of the other script are quotes, names or slips
     if s <= 0.1 * (t + s):
         return "traditional"
