@@ -97,17 +97,38 @@ def parse_date(m) -> str:
 # Where a date can start: a year 19xx/20xx, or four Chinese numerals before
 # 年.  `regex` scans for the date pattern at about 16 ns a character; the
 # stdlib engine finds these starts in a fraction of that, and the pattern is
-# then tried at each of them only.
-_YEAR_RE = re.compile("19|20")
-_CN_YEAR_RE = re.compile(f"[〇零○一二三四五六七八九]{{4}}[{WS}]*+年")
+# then tried at each of them only.  Each scan starts at a literal, which
+# the engine skips to fast: "19" and "20" apart (they cannot overlap), and
+# 年 with the numerals looked back at (blanks between them are rare and
+# walked back over here).
+_YEAR_RES = (re.compile("19"), re.compile("20"))
+_CN_NUMERALS = "〇零○一二三四五六七八九"
+_CN_YEAR_RE = re.compile(f"[{_CN_NUMERALS}]{{4}}[{WS}]*+年")
+_CN_YEAR_END_RE = re.compile(f"年(?:(?<=[{_CN_NUMERALS}]{{4}}年)|(?<=[{WS}]年))")
+_BLANK_RE = re.compile(f"[{WS}]")
+
+
+def _cn_year_starts(text: str) -> list[int]:
+    """Where _CN_YEAR_RE.finditer(text) finds a match (matches cannot overlap)."""
+    starts = []
+    for m in _CN_YEAR_END_RE.finditer(text):
+        start = m.start()
+        while start and _BLANK_RE.match(text, start - 1):
+            start -= 1
+        start -= 4
+        if start >= 0:
+            year = _CN_YEAR_RE.match(text, start)
+            if year and year.end() == m.end():
+                starts.append(start)
+    return starts
 
 
 def _date_matches(text: str):
     """What _DATE_RE.finditer(text) finds, trying the pattern only where a date can start."""
-    starts = [m.start() for m in _YEAR_RE.finditer(text)]
+    starts = [m.start() for year in _YEAR_RES for m in year.finditer(text)]
     if "年" in text:
-        starts += [m.start() for m in _CN_YEAR_RE.finditer(text)]
-        starts.sort()
+        starts += _cn_year_starts(text)
+    starts.sort()
     end = 0
     for start in starts:
         if start < end:
