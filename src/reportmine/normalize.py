@@ -264,7 +264,10 @@ def _join_layout(text: str, plain_spaces: bool) -> str:
 
 
 # -- 6. traditional to simplified ----------------------------------------------
-def _opencc_table(name: str) -> list[tuple[str, list[str]]]:
+@lru_cache(maxsize=None)
+def _opencc_table(name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The rows of an OpenCC dictionary, read once: the converter, the
+    triggers and the script sets are all made from them."""
     import opencc  # opencc-python-reimplemented
 
     path = Path(opencc.__file__).parent / "dictionary" / name
@@ -272,8 +275,8 @@ def _opencc_table(name: str) -> list[tuple[str, list[str]]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         key, _, values = line.partition("\t")
         if key:
-            rows.append((key, values.split()))
-    return rows
+            rows.append((key, tuple(values.split())))
+    return tuple(rows)
 
 
 @lru_cache(maxsize=1)
