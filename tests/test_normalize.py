@@ -312,3 +312,26 @@ def test_detect_script_counts_as_far_as_the_result_needs():
         for s in sorted({0, 1, 2, t // 9, t // 9 + 1, 9 * t - 1, 9 * t, 9 * t + 1, 9 * t + 10, 63, 64, 65, 700}):
             text = (t_char + s_char * 9) * min(t, s // 9) + t_char * max(0, t - s // 9) + s_char * max(0, s - 9 * min(t, s // 9))
             assert detect_script(text) == full(t, s), (t, s)
+
+
+def test_steps_change_no_character_of_a_script():
+    """The width, pinyin and layout steps replace or remove no character that
+    t2s converts or that tells a script, so a text without a t2s trigger
+    after them had none before (detect_script and normalize_slice rely on it)."""
+    import re
+
+    from reportmine.chars import ZS
+    from reportmine.normalize import _PINYIN_LETTERS, _script_sets
+
+    touched = re.compile(f"[{_PINYIN_LETTERS}()（）\t\n\u200b{ZS}\uff01-\uff5e]")
+    trad, simp = _script_sets()
+    for c in t2s_triggers() | trad.chars | simp.chars:
+        assert not touched.fullmatch(c), c
+    assert trad.chars <= t2s_triggers()
+
+
+@pytest.mark.parametrize("text", ["丰泽区委", "豐澤區委", "覆盖", "abc", "", "區(qū)委", "１２ 豐", "&amp;豐", "中\r\n國"])
+def test_detect_script_with_what_normalize_document_prepared(text):
+    from reportmine.normalize import normalize_document
+
+    assert detect_script(text, normalize_document(text)[1]) == detect_script(text)

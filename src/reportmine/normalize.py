@@ -417,10 +417,14 @@ _HAN_RE = re.compile(f"[{HAN}]")
 _FEW = 64
 
 
-def detect_script(text: str) -> str:
+def detect_script(text: str, prepared: Prepared | None = None) -> str:
     """'simplified', 'traditional', 'mixed', or '' for a text without Chinese.
 
     Text in which every character is common to both scripts is simplified.
+    `prepared` is the second value of normalize_document(text), when known:
+    when the normalized text holds no t2s trigger, neither did the text
+    (the steps before only replaced or removed characters of no script, see
+    test_steps_change_no_character_of_a_script), so it is simplified.
 
     >>> detect_script("豐澤區委"), detect_script("丰泽区委"), detect_script("中国人"), detect_script("abc")
     ('traditional', 'simplified', 'simplified', '')
@@ -429,6 +433,8 @@ def detect_script(text: str) -> str:
     """
     if not _HAN_RE.search(text):
         return ""
+    if prepared is not None and prepared.aligned and not prepared.triggered:
+        return "simplified"
     trad, simp = _script_sets()
     if not trad.occurs_in(text):
         return "simplified"
@@ -475,9 +481,10 @@ _STRETCH_END_RE = re.compile(f"[{_STRETCH_END}]")
 _DENSE = 64
 
 
-def _t2s_passes(text: str, passes: int) -> str:
+def _t2s_passes(text: str, passes: int, first: int | None = None) -> str:
     """Up to `passes` passes of OpenCC t2s, until one changes nothing; `text`
-    itself when the first changes nothing.
+    itself when the first changes nothing.  `first`: where the first
+    trigger is, when known (-1: none).
 
     Simplified text often holds a few triggers (覆 of 覆盖, 么 of 什么, a
     quoted traditional name) and the stretches without one stay as they are,
@@ -487,7 +494,7 @@ def _t2s_passes(text: str, passes: int) -> str:
     around it are done.
     """
     triggers = _trigger_set()
-    i = triggers.search(text)
+    i = triggers.search(text) if first is None else first
     if i < 0:
         return text
     out: list[str] = []
@@ -557,9 +564,11 @@ class Prepared(NamedTuple):
     # the steps before changed one for one
     ends: tuple[int, ...] = ()
     # `text` after the layout spaces, and that converted (normalize_text of
-    # the whole text), when normalize_document made them
+    # the whole text), when normalize_document made them; and whether the
+    # former holds a t2s trigger (see t2s_triggers)
     joined: str = ""
     simplified: str = ""
+    triggered: bool = True
 
 
 def normalize_document(text: str) -> tuple[str, Prepared]:
@@ -571,8 +580,9 @@ def normalize_document(text: str) -> tuple[str, Prepared]:
     """
     prepared, plain_spaces = _before_layout(text)
     joined = _join_layout(prepared.text, plain_spaces)
-    simplified = to_simplified(joined)
-    return simplified, prepared._replace(joined=joined, simplified=simplified)
+    first = _trigger_set().search(joined)
+    simplified = _t2s_passes(joined, 4, first)
+    return simplified, prepared._replace(joined=joined, simplified=simplified, triggered=first >= 0)
 
 
 def normalize_slice(text: str, start: int, end: int | None, prepared: Prepared | None) -> str:
@@ -655,6 +665,10 @@ def _simplified_slice(prepared: Prepared, before: str, start: int, end: int, aft
     character, while finding its lines takes a few steps a line.
     """
     text, joined, simplified = prepared.text, prepared.joined, prepared.simplified
+    if simplified and not prepared.triggered and not before and not after:
+        # the layout step removes only blanks: without a trigger after it,
+        # there was none before
+        return text[start:end]
     piece = before + text[start:end] + after
     if simplified is joined or not simplified or not _converter().keeps_length:
         # (nothing to read when the whole text converted to itself)

@@ -77,7 +77,7 @@ def build_document(source: Source) -> Document | DocResult:
         return failed(source, DocStatus.EMPTY, EMPTY_ERROR, encoding)
     meta = read_metadata(raw, html_title, prepared)
     return Document(
-        source.doc_id, source.path, text=text, encoding=encoding, script=detect_script_of(raw),
+        source.doc_id, source.path, text=text, encoding=encoding, script=detect_script_of(raw, prepared),
         title=meta.title, date=meta.date, publisher=meta.publisher, error=warning, meta=source.meta,
     )
 
