@@ -309,7 +309,7 @@ def test_detect_script_counts_as_far_as_the_result_needs():
         return "simplified" if t <= 0.1 * (t + s) else "mixed"
 
     for t in range(1, 80):
-        for s in sorted({0, 1, 2, t // 9, t // 9 + 1, 9 * t - 1, 9 * t, 9 * t + 1, 9 * t + 10, 63, 64, 65, 700}):
+        for s in sorted({0, 1, 2, t // 9, t // 9 + 1, 9 * t - 1, 9 * t, 9 * t + 1, 9 * t + 10, 15, 16, 17, 63, 64, 65, 700}):
             text = (t_char + s_char * 9) * min(t, s // 9) + t_char * max(0, t - s // 9) + s_char * max(0, s - 9 * min(t, s // 9))
             assert detect_script(text) == full(t, s), (t, s)
 

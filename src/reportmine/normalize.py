@@ -414,7 +414,7 @@ def _script_sets() -> tuple[CharSet, CharSet]:
 
 _HAN_RE = re.compile(f"[{HAN}]")
 # (see detect_script)
-_FEW = 64
+_FEW = 16
 
 
 def detect_script(text: str, prepared: Prepared | None = None) -> str:
