@@ -146,3 +146,18 @@ def test_chinese_years_are_found_from_their_nian():
     for _ in range(20000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
         assert _cn_year_starts(text) == [m.start() for m in _CN_YEAR_RE.finditer(text)], text
+
+
+def test_publisher_keys_are_looked_for_before_colons():
+    """Looking back from each colon finds the matches a scan for the keys finds."""
+    import random
+
+    from reportmine.metadata import _PUBLISHER_RE, _publisher_matches
+
+    pieces = ["来源", ":", "：", " ", "\u3000", "\n", "信息", "发布单位", "单位", "湄洲日报", "a", "责任编辑", "本站",
+              "稿源", "来源单位", "主办单位", ",", "。", "x" * 30, "发布"]
+    rnd = random.Random(4)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14)))
+        got = [(m.span(), m["key"], m["val"]) for m in _publisher_matches(text)]
+        assert got == [(m.span(), m["key"], m["val"]) for m in _PUBLISHER_RE.finditer(text)], text

@@ -215,6 +215,31 @@ def _clean_publisher(value: str) -> str:
     return value
 
 
+# Every match of _PUBLISHER_RE ends its key at a colon, after blanks.  The
+# engine finds the colons fast (a literal), and a few are in a head; the
+# key is looked for right before each (the leftmost start is the longest
+# key), and the pattern tried there only.  Scanning for the keys, whose
+# first characters (发, 来, 文 ...) are common, took about three times as long.
+_KEY_END_RE = re.compile("(?:" + "|".join(sorted(_PUBLISHER_KEYS, key=len, reverse=True)) + r")\Z")
+_LONGEST_KEY = max(map(len, _PUBLISHER_KEYS))
+_COLON_RE, _COLONS_RE = re.compile(":"), re.compile("[:：]")
+
+
+def _publisher_matches(text: str):
+    """What _PUBLISHER_RE.finditer(text) finds, trying the pattern only where a key ends before a colon."""
+    end = 0
+    for colon in (_COLONS_RE if "：" in text else _COLON_RE).finditer(text):
+        key_end = colon.start()
+        while key_end > end and _BLANK_RE.match(text, key_end - 1):
+            key_end -= 1
+        key = _KEY_END_RE.search(text, max(end, key_end - _LONGEST_KEY), key_end)
+        if key:
+            m = _PUBLISHER_RE.match(text, key.start())
+            if m:
+                yield m
+                end = m.end()
+
+
 def find_publisher(text: str) -> str:
     """The publishing body: 发布单位 first, then 信息来源 / 来源; the first of each key counts.
 
@@ -224,7 +249,7 @@ def find_publisher(text: str) -> str:
     ''
     """
     found: dict[str, str] = {}
-    for m in _PUBLISHER_RE.finditer(text):
+    for m in _publisher_matches(text):
         value = _clean_publisher(m["val"])
         if value:
             found.setdefault(m["key"], value)
