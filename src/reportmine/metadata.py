@@ -263,18 +263,18 @@ def _headline(line: str) -> bool:
     s = line.strip()
     if len(s) < 6 or len(s) > 80:
         return False
-    if _META_LINE_RE.match(s) or s in _CHROME or _DATE_RE.match(s) or s.startswith(("•", "·", "*", "-", "首页")):
+    # (the checks are independent: the cheap ones, which turn down the
+    # sentences of a text, go first)
+    if s in _CHROME or s.startswith(("•", "·", "*", "-", "首页")) or s.endswith(_SENTENCE_ENDS):
         return False
-    if _BREADCRUMB_RE.search(s):
+    if s.count("。") + s.count(",") + s.count(";") > 2:
+        return False
+    if _META_LINE_RE.match(s) or _DATE_RE.match(s) or _BREADCRUMB_RE.search(s):
         return False
     # page chrome written as bracketed buttons: 【字体:大 中 小】【打印】【关闭】
     if _BUTTON_RE.sub("", s).strip() == "" or any(w in _CHROME for w in _BUTTON_WORD_RE.findall(s)):
         return False
-    if s.endswith(_SENTENCE_ENDS):
-        return False
-    if len(_HAN_RE.findall(s)) < 4:
-        return False
-    return s.count("。") + s.count(",") + s.count(";") <= 2
+    return len(_HAN_RE.findall(s)) >= 4
 
 
 def find_title(text: str, max_lines: int = 60) -> str:
