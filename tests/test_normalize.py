@@ -260,7 +260,8 @@ GLOSSED = [
 ]
 
 
-@pytest.mark.parametrize("text", GLOSSED + ["發布單位: 金川街道\n反 覆。乾圖\n", "a\r\nb 區", "&amp;區(qū)"])
+@pytest.mark.parametrize("text", GLOSSED + [t.replace("\n", "\r\n") for t in GLOSSED] + [
+    "發布單位: 金川街道\n反 覆。乾圖\n", "a\r\nb 區\r\r\n\r", "\r\n區(qū)\r\n", "&amp;區(qū)"])
 def test_a_slice_is_normalized_as_on_its_own(text):
     """normalize_slice reads slices from what normalize_document prepared,
     glosses cut at any place included, and gives what normalizing the

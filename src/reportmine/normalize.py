@@ -554,14 +554,13 @@ class Prepared(NamedTuple):
     """What the steps before the layout spaces (1 to 4) gave for a text."""
 
     text: str
-    # apart from the pinyin glosses, they only replaced characters one for
-    # one: a slice of the original without its glosses is what they give
-    # for the same slice
+    # apart from the pinyin glosses and the \r of each \r\n, they only
+    # replaced characters one for one: a slice of the original without
+    # those is what they give for the same slice
     aligned: bool
-    # when they removed glosses: where the text before the pinyin step,
-    # cut at them, has each part end (text before the first gloss, the
-    # gloss, text up to the next gloss ...); offsets of the original, which
-    # the steps before changed one for one
+    # when they removed some: where the original, cut at what they removed,
+    # has each part end (text before the first removed, the removed, text
+    # up to the next removed ...)
     ends: tuple[int, ...] = ()
     # `text` after the layout spaces, and that converted (normalize_text of
     # the whole text), when normalize_document made them; and whether the
@@ -620,7 +619,9 @@ def _prepared_piece(prepared: Prepared, text: str, start: int, end: int) -> tupl
     The pinyin step removes the glosses inside the slice.  A gloss the
     slice cuts in two is no gloss: one the slice starts in (or at: it lacks
     the character the gloss follows) stays as it is; in one that the slice
-    ends in, only the links of a chain (區(wěi)(qū)) that end inside go.
+    ends in, only the links of a chain (區(wěi)(qū)) that end inside go.  A
+    slice that ends between the \r and \n of a line end has a lone \r,
+    which the width step makes a \n.
     """
     ends = prepared.ends
     if not ends:
@@ -632,20 +633,24 @@ def _prepared_piece(prepared: Prepared, text: str, start: int, end: int) -> tupl
         """Length of the text parts before part k (even), without the glosses."""
         return ends[k - 1] - sum(ends[1:k:2]) + sum(ends[0:k - 1:2]) if k else 0
 
-    # part k (even: text, odd: a gloss) is original[ends[k - 1]:ends[k]]
+    # part k (even: text, odd: a gloss or the \r of a \r\n) is
+    # original[ends[k - 1]:ends[k]]
     before = after = ""
     k = bisect.bisect_right(ends, start)        # the part the slice starts in
     if k % 2 == 0:
         i = kept_before(k) + start - (ends[k - 1] if k else 0)
     else:
-        before = fold_width(text[start:ends[k]])
+        # (a slice that starts at a \r\n loses the \r too)
+        before = fold_width(text[start:ends[k]]) if text[ends[k - 1]] != "\r" else ""
         i = kept_before(k + 1)
     m = bisect.bisect_left(ends, end)           # the part its last character is in
     if m % 2 == 0:
         j = kept_before(m) + end - (ends[m - 1] if m else 0)
     else:
         j = kept_before(m + 1)
-        if end < ends[m]:
+        if text[ends[m - 1]] == "\r":
+            after = "\n"       # the slice ends with a lone \r
+        elif end < ends[m]:
             if m == k:
                 return None
             # the character before the gloss is inside the slice
@@ -703,11 +708,14 @@ _ODD_RE = re.compile(f"[{_CONTROLS}\x85\u2028\u2029\ud800-\udfff{_ODD_SPACES}]")
 
 def _before_layout(text: str) -> tuple[Prepared, bool]:
     """Steps 1 to 4, and whether the text they give has no layout spaces but " "."""
+    original = text
     plain_spaces = _ODD_RE.search(text) is None
     cleaned = text if plain_spaces else clean_controls(text)
     composed = unicodedata.normalize("NFC", cleaned)
-    # without \r, the width step replaces characters one for one
-    aligned = composed == text and "\r" not in text
+    # the width step replaces characters one for one, but for the \r of
+    # each \r\n, which it removes
+    aligned = composed == text
+    crlf = [m.start() for m in _CRLF_RE.finditer(text)] if aligned and "\r" in text else []
     text = fold_width(composed)
     if "&" in text:
         aligned = False
@@ -719,10 +727,22 @@ def _before_layout(text: str) -> tuple[Prepared, bool]:
             text = unicodedata.normalize("NFC", decoded)
     pattern = _pinyin_pattern(text)
     parts = pattern.split(text) if pattern else ()
-    if len(parts) < 2:
-        return Prepared(text, aligned), plain_spaces
     # (the patterns capture the whole gloss: split gives the glosses too)
-    stripped = "".join(parts[::2])
-    if not aligned:
-        return Prepared(stripped, False), plain_spaces
-    return Prepared(stripped, True, tuple(itertools.accumulate(map(len, parts)))), plain_spaces
+    stripped = "".join(parts[::2]) if len(parts) > 1 else text
+    if not aligned or len(parts) < 2 and not crlf:
+        return Prepared(stripped, aligned), plain_spaces
+    if not crlf:
+        return Prepared(stripped, True, tuple(itertools.accumulate(map(len, parts)))), plain_spaces
+    # glosses are found in the text after the width step; in the original,
+    # each \r removed before them comes in addition
+    removed = [(c, c + 1) for c in crlf]
+    if len(parts) > 1:
+        bounds = list(itertools.accumulate(map(len, parts)))
+        line_ends = [c - n for n, c in enumerate(crlf)]   # where the \n of each is after the step
+        removed += [(a + bisect.bisect_left(line_ends, a), b + bisect.bisect_left(line_ends, b))
+                    for a, b in zip(bounds[0::2], bounds[1::2])]
+        removed.sort()
+    return Prepared(stripped, True, (*itertools.chain.from_iterable(removed), len(original))), plain_spaces
+
+
+_CRLF_RE = re.compile("\r\n")
