@@ -256,7 +256,7 @@ def join_layout_spaces(text: str) -> str:
 
 
 def _join_layout(text: str, plain_spaces: bool) -> str:
-    """join_layout_spaces; `plain_spaces`: `text` holds no _ODD_SPACES, \xa0 or \u3000."""
+    """join_layout_spaces; `plain_spaces`: `text` holds no _ODD_SPACES, \\xa0 or \\u3000."""
     text = _join_wrapped_numbers(text)
     if _SPACED_POINT_RE.search(text):
         text = _DECIMAL_GAP_RE.sub(".", text)
@@ -589,8 +589,8 @@ def normalize_slice(text: str, start: int, end: int | None, prepared: Prepared |
 
     A slice that is the whole text needs only OpenCC.  Else, when the steps
     before the layout spaces replaced characters one for one (full-width
-    forms) and removed pinyin glosses, each does the same to a slice of
-    the text (see _prepared_piece).  Only composition (NFC) can differ at
+    forms) and removed pinyin glosses and the \\r of \\r\\n, each does the
+    same to a slice of the text (see _prepared_piece).  Only composition (NFC) can differ at
     the edge of a slice, so that is checked.
 
     >>> text = "發布單位: 金川街道"
@@ -620,8 +620,8 @@ def _prepared_piece(prepared: Prepared, text: str, start: int, end: int) -> tupl
     slice cuts in two is no gloss: one the slice starts in (or at: it lacks
     the character the gloss follows) stays as it is; in one that the slice
     ends in, only the links of a chain (區(wěi)(qū)) that end inside go.  A
-    slice that ends between the \r and \n of a line end has a lone \r,
-    which the width step makes a \n.
+    slice that ends between the \\r and \\n of a line end has a lone \\r,
+    which the width step makes a \\n.
     """
     ends = prepared.ends
     if not ends:
@@ -666,8 +666,8 @@ def _simplified_slice(prepared: Prepared, before: str, start: int, end: int, aft
     _STRETCH_END), so a line of the slice converts as the same line does
     inside the whole text after the layout step; when every dictionary
     entry keeps the length, that conversion is the same slice of the
-    converted text.  A traditional text is converted character by
-    character, while finding its lines takes a few steps a line.
+    converted text.  (Converting a traditional line costs a step a
+    character; finding it costs a few steps.)
     """
     text, joined, simplified = prepared.text, prepared.joined, prepared.simplified
     if simplified and not prepared.triggered and not before and not after:
