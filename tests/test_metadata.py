@@ -133,3 +133,31 @@ def test_dates_are_looked_for_where_a_date_can_start():
     for _ in range(20000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14)))
         assert [m.span() for m in _date_matches(text)] == [m.span() for m in _DATE_RE.finditer(text)], text
+
+
+def test_chinese_years_are_found_from_their_nian():
+    """Scanning for 年 and looking back finds the starts the forward scan finds."""
+    import random
+
+    from reportmine.metadata import _CN_YEAR_RE, _cn_year_starts
+
+    pieces = ["二〇二三", "一", "〇", "二", "零", "○", "九", " ", "\u3000", "\t", "\n", "年", "年年", "a", "月"]
+    rnd = random.Random(11)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        assert _cn_year_starts(text) == [m.start() for m in _CN_YEAR_RE.finditer(text)], text
+
+
+def test_publisher_keys_are_looked_for_before_colons():
+    """Looking back from each colon finds the matches a scan for the keys finds."""
+    import random
+
+    from reportmine.metadata import _PUBLISHER_RE, _publisher_matches
+
+    pieces = ["来源", ":", "：", " ", "\u3000", "\n", "信息", "发布单位", "单位", "湄洲日报", "a", "责任编辑", "本站",
+              "稿源", "来源单位", "主办单位", ",", "。", "x" * 30, "发布"]
+    rnd = random.Random(4)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14)))
+        got = [(m.span(), m["key"], m["val"]) for m in _publisher_matches(text)]
+        assert got == [(m.span(), m["key"], m["val"]) for m in _PUBLISHER_RE.finditer(text)], text

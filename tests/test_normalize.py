@@ -251,3 +251,88 @@ def test_wrapped_numbers_are_joined_where_the_pattern_matches(text):
     from reportmine.normalize import _WRAPPED_NUMBER_RE, _join_wrapped_numbers
 
     assert _join_wrapped_numbers(text) == _WRAPPED_NUMBER_RE.sub("", text)
+
+
+GLOSSED = [
+    "區(qū)委(wěi)(qū)\n發布單位: 金川(jīn)街道(dào)(x)。豐澤(zé)區(qū)(一)乾(qián)圖(tú)",
+    "乾(qián)圖(tú)。反 覆(fù)\n乾圖（qū）區( qū )(wěi) 萬 元",
+    "豐(fēng)澤(zé)\n區(qū) 委。發(fā)布(bù)時間:2023-07-10\n１０ . ２ 萬",
+]
+
+
+@pytest.mark.parametrize("text", GLOSSED + [t.replace("\n", "\r\n") for t in GLOSSED] + [
+    "發布單位: 金川街道\n反 覆。乾圖\n", "a\r\nb 區\r\r\n\r", "\r\n區(qū)\r\n", "&amp;區(qū)"])
+def test_a_slice_is_normalized_as_on_its_own(text):
+    """normalize_slice reads slices from what normalize_document prepared,
+    glosses cut at any place included, and gives what normalizing the
+    slice on its own gives."""
+    from reportmine.normalize import normalize_document, normalize_slice
+
+    normalized, prepared = normalize_document(text)
+    assert normalized == normalize_text(text)
+    n = len(text)
+    for start in range(n + 1):
+        for end in range(start, n + 1):
+            assert normalize_slice(text, start, end, prepared) == normalize_text(text[start:end], layout=False)
+        if start < n:
+            assert normalize_slice(text, start - n, None, prepared) == normalize_text(text[start:], layout=False)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.sampled_from(["區", "(qū)", "（wěi）", "(", ")", " ", "\t", "\u2002", "\n", "。", "1", ".",
+                                 "乾", "圖", "反", "覆", "萬", "a", "ā", "&amp;"]), max_size=20).map("".join))
+def test_plain_scans_find_what_the_class_scans_find(text):
+    """The gloss and layout-space patterns that start at a literal find what
+    the class patterns find, on the texts they are used for."""
+    from reportmine.normalize import (_DECIMAL_GAP_RE, _HAN_GAP_PLAIN_RE, _HAN_GAP_RE, _PINYIN_RE,
+                                      _SPACED_POINT_RE, _join_layout, strip_pinyin)
+
+    assert strip_pinyin(text) == _PINYIN_RE.sub("", text)
+    spaced = " ." in text or ". " in text or "\t." in text or ".\t" in text
+    assert (_SPACED_POINT_RE.search(text) is not None) == spaced
+    if not any(c in text for c in "\t\u2002\xa0\u3000"):
+        assert _HAN_GAP_PLAIN_RE.sub("", text) == _HAN_GAP_RE.sub("", text)
+    assert _join_layout(text, False) == join_layout_spaces(text)
+    assert normalize_text(text) == to_simplified(join_layout_spaces(strip_pinyin(
+        decode_entities(fold_width(clean_controls(__import__("unicodedata").normalize("NFC", text)))))))
+
+
+def test_detect_script_counts_as_far_as_the_result_needs():
+    """Counts that stop early give what full counts give, at the 1:9 bounds too."""
+    from reportmine.normalize import _script_sets
+
+    trad, simp = _script_sets()
+    t_char, s_char = sorted(trad.chars)[0], sorted(simp.chars)[0]
+
+    def full(t, s):
+        if s <= 0.1 * (t + s):
+            return "traditional"
+        return "simplified" if t <= 0.1 * (t + s) else "mixed"
+
+    for t in range(1, 80):
+        for s in sorted({0, 1, 2, t // 9, t // 9 + 1, 9 * t - 1, 9 * t, 9 * t + 1, 9 * t + 10, 15, 16, 17, 63, 64, 65, 700}):
+            text = (t_char + s_char * 9) * min(t, s // 9) + t_char * max(0, t - s // 9) + s_char * max(0, s - 9 * min(t, s // 9))
+            assert detect_script(text) == full(t, s), (t, s)
+
+
+def test_steps_change_no_character_of_a_script():
+    """The width, pinyin and layout steps replace or remove no character that
+    t2s converts or that tells a script, so a text without a t2s trigger
+    after them had none before (detect_script and normalize_slice rely on it)."""
+    import re
+
+    from reportmine.chars import ZS
+    from reportmine.normalize import _PINYIN_LETTERS, _script_sets
+
+    touched = re.compile(f"[{_PINYIN_LETTERS}()（）\t\n\u200b{ZS}\uff01-\uff5e]")
+    trad, simp = _script_sets()
+    for c in t2s_triggers() | trad.chars | simp.chars:
+        assert not touched.fullmatch(c), c
+    assert trad.chars <= t2s_triggers()
+
+
+@pytest.mark.parametrize("text", ["丰泽区委", "豐澤區委", "覆盖", "abc", "", "區(qū)委", "１２ 豐", "&amp;豐", "中\r\n國"])
+def test_detect_script_with_what_normalize_document_prepared(text):
+    from reportmine.normalize import normalize_document
+
+    assert detect_script(text, normalize_document(text)[1]) == detect_script(text)

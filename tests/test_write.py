@@ -245,3 +245,28 @@ def test_rows_rendered_in_a_worker_read_as_the_writer_writes_them(fmt, excel):
     w.write_text(render_rows(rows[:1], cols, fmt, excel))
     w.write_text(render_rows(rows[1:], cols, fmt, excel))
     assert head.getvalue() == whole.getvalue()
+
+
+@pytest.mark.parametrize("fmt,excel", [("csv", False), ("csv", True), ("tsv", False), ("tsv", True)])
+def test_rendered_cells_are_those_the_csv_writer_writes(fmt, excel):
+    """Every kind of cell, quoted or not, as RowWriter (the csv module) writes it."""
+    import random
+
+    from reportmine.write import RowWriter, render_rows
+
+    class Num(float):
+        def __str__(self):
+            return "num"
+
+    pool = [None, "", "签约", 'a"b', "a,b", "a\tb", "a\rb", "a\nb", "\r\n", "=1", "+1", "-1", "@a", "\ta", "'=",
+            " a", 0, -3, 212, 10**20, 1.5, 1e-7, -0.0, float("nan"), float("inf"), True, Num(2.5), Num("inf"),
+            ("t", 1), "\u2028", "x" * 30]
+    rnd = random.Random(3)
+    for ncols in (1, 2, 16):
+        cols = tuple(f"c{i}" for i in range(ncols))
+        rows = [{c: rnd.choice(pool) for c in cols if rnd.random() < 0.95} for _ in range(300)]
+        whole = io.StringIO()
+        w = RowWriter(whole, cols, fmt, excel, header=False)
+        for r in rows:
+            w.write(r)
+        assert render_rows(rows, cols, fmt, excel) == whole.getvalue()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cached_property
 
 # \p{Han} of `regex` as a class body for `re` (CJK radicals, 々 〇 〡-〩,
 # extension A, the unified block, compatibility ideographs, extensions B-H)
@@ -37,7 +38,9 @@ WS = "\t\n\x0b\x0c\r\x85\u2028\u2029" + ZS
 
 def class_body(chars: Iterable[str]) -> str:
     """`chars` as the body of a character class, each escaped."""
-    return "".join(re.escape(c) for c in sorted(set(chars)))
+    # (re.escape works a character at a time: escaping the joined string
+    # gives the same, in one call for thousands of characters)
+    return re.escape("".join(sorted(set(chars))))
 
 
 def trie_pattern(words: Iterable[str]) -> str:
@@ -96,11 +99,17 @@ class CharSet:
         self.chars = frozenset(chars)
         bmp = [c for c in self.chars if ord(c) < 0x10000]
         self._astral = len(bmp) < len(self.chars)
-        self._bmp = re.compile(f"[{class_body(bmp)}]") if bmp else None
-        parts = [self._bmp.pattern] if bmp else []
+        self._bmp_pattern = f"[{class_body(bmp)}]" if bmp else None
+        parts = [self._bmp_pattern] if bmp else []
         if self._astral:
             parts.append(ASTRAL)
         self._re = re.compile("|".join(parts)) if parts else None
+
+    @cached_property
+    def _bmp(self) -> re.Pattern | None:
+        """The BMP part alone, compiled when first needed (only counts use it;
+        a class of thousands of characters takes milliseconds to compile)."""
+        return re.compile(self._bmp_pattern) if self._bmp_pattern else None
 
     def search(self, text: str, pos: int = 0) -> int:
         """Index of the first character of the set in text[pos:], or -1."""

@@ -23,8 +23,11 @@ differently once their characters touch: 反 覆 -> 反覆 -> 反复).
 """
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 from html.entities import html5
@@ -152,8 +155,21 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _TONED_ANY_CASE = _TONED + _TONED.upper()
 _PINYIN_LETTERS = f"a-zA-Z\u0130\u0131\u017f\u212aüÜêÊ{_TONED_ANY_CASE}"
 _GLOSS_BODY = rf"[ \t]*+(?=[^)）\n]{{0,24}}[{_TONED_ANY_CASE}])[{_PINYIN_LETTERS} \t]{{1,24}}[)）]"
-# (It starts at the bracket and looks back from there: see _HAN_GAP_RE.)
-_PINYIN_RE = re.compile(rf"[(（](?<=[{HAN}](?s:.)){_GLOSS_BODY}(?:[(（]{_GLOSS_BODY})*+")
+# (It starts at the bracket and looks back from there: see _HAN_GAP_RE; the group
+# is for _before_layout, which splits the text at the glosses.)
+_PINYIN_RE = re.compile(rf"([(（](?<=[{HAN}](?s:.)){_GLOSS_BODY}(?:[(（]{_GLOSS_BODY})*+)")
+# The same for a text without "（" (any text after the width step, which
+# folds it to "("): a pattern that starts with one literal character lets the
+# engine skip from one "(" to the next, about eight times faster than
+# testing a class at every character.
+_PINYIN_ASCII_RE = re.compile(rf"(\((?<=[{HAN}]\(){_GLOSS_BODY}(?:[(（]{_GLOSS_BODY})*+)")
+
+
+def _pinyin_pattern(text: str) -> re.Pattern | None:
+    """The gloss pattern to scan `text` with, or None when it has no bracket."""
+    if "（" in text:
+        return _PINYIN_RE
+    return _PINYIN_ASCII_RE if "(" in text else None
 
 
 def strip_pinyin(text: str) -> str:
@@ -162,9 +178,8 @@ def strip_pinyin(text: str) -> str:
     >>> strip_pinyin("豐澤區(qū)委(wěi)、(一)")
     '豐澤區委、(一)'
     """
-    if "(" not in text and "（" not in text:
-        return text
-    return _PINYIN_RE.sub("", text)
+    pattern = _pinyin_pattern(text)
+    return pattern.sub("", text) if pattern else text
 
 
 # -- 5. layout spaces ---------------------------------------------------------
@@ -176,8 +191,19 @@ _SPACE = rf"[\t{ZS}\u200b]"
 _HAN_GAP_RE = re.compile(
     rf"{_SPACE}(?:(?<=[{HAN}](?s:.)){_SPACE}*+(?=[{HAN}\d])|(?<=\d(?s:.)){_SPACE}*+(?=[{HAN}]))"
 )
+# The same for a text whose only layout spaces are plain ones (most text):
+# starting at a literal " ", the engine skips to the next space instead of
+# testing the class at every character, two to three times faster.
+_HAN_GAP_PLAIN_RE = re.compile(
+    rf" (?:(?<=[{HAN}] ){_SPACE}*+(?=[{HAN}\d])|(?<=\d ){_SPACE}*+(?=[{HAN}]))"
+)
+# The layout spaces other than " " (and \xa0, \u3000, which the width step folds)
+_ODD_SPACES = "\t\u1680\u2000-\u200b\u202f\u205f"
 # Spaces around the point of a decimal: 10 . 2 -> 10.2
 _DECIMAL_GAP_RE = re.compile(rf"(?<=\d){_SPACE}*+\.{_SPACE}*+(?=\d)")
+# The step runs only on a text with " ." ". " "\t." or ".\t" in it: one scan
+# that stops at each point finds those faster than four substring searches.
+_SPACED_POINT_RE = re.compile(r"\.(?:(?<=[ \t]\.)|(?=[ \t]))")
 
 
 # A line break that a newspaper or OCR layout put inside a number: after the
@@ -226,14 +252,22 @@ def join_layout_spaces(text: str) -> str:
     >>> join_layout_spaces("签约率达到98.\n6%,腾出土地三百\n余亩")
     '签约率达到98.6%,腾出土地三百余亩'
     """
+    return _join_layout(text, plain_spaces=False)
+
+
+def _join_layout(text: str, plain_spaces: bool) -> str:
+    """join_layout_spaces; `plain_spaces`: `text` holds no _ODD_SPACES, \\xa0 or \\u3000."""
     text = _join_wrapped_numbers(text)
-    if " ." in text or ". " in text or "\t." in text or ".\t" in text:
+    if _SPACED_POINT_RE.search(text):
         text = _DECIMAL_GAP_RE.sub(".", text)
-    return _HAN_GAP_RE.sub("", text)
+    return (_HAN_GAP_PLAIN_RE if plain_spaces else _HAN_GAP_RE).sub("", text)
 
 
 # -- 6. traditional to simplified ----------------------------------------------
-def _opencc_table(name: str) -> list[tuple[str, list[str]]]:
+@lru_cache(maxsize=None)
+def _opencc_table(name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The rows of an OpenCC dictionary, read once: the converter, the
+    triggers and the script sets are all made from them."""
     import opencc  # opencc-python-reimplemented
 
     path = Path(opencc.__file__).parent / "dictionary" / name
@@ -241,8 +275,8 @@ def _opencc_table(name: str) -> list[tuple[str, list[str]]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         key, _, values = line.partition("\t")
         if key:
-            rows.append((key, values.split()))
-    return rows
+            rows.append((key, tuple(values.split())))
+    return tuple(rows)
 
 
 @lru_cache(maxsize=1)
@@ -285,6 +319,10 @@ class _FastT2S:
         # the list covers the BMP (see bmp_table); a piece with characters
         # beyond it uses the dict
         self.bmp_table = bmp_table(self.table)
+        # every entry gives as many characters as it takes: a converted text
+        # lines up with its source, character for character
+        self.keeps_length = (all(len(v) == len(k) for k, v in self.phrases.items())
+                             and all(len(v) == 1 for v in self.table.values()))
 
     def _chars(self, text: str) -> str:
         """Every character converted on its own (TSCharacters)."""
@@ -375,12 +413,18 @@ def _script_sets() -> tuple[CharSet, CharSet]:
 
 
 _HAN_RE = re.compile(f"[{HAN}]")
+# (see detect_script)
+_FEW = 16
 
 
-def detect_script(text: str) -> str:
+def detect_script(text: str, prepared: Prepared | None = None) -> str:
     """'simplified', 'traditional', 'mixed', or '' for a text without Chinese.
 
     Text in which every character is common to both scripts is simplified.
+    `prepared` is the second value of normalize_document(text), when known:
+    when the normalized text holds no t2s trigger, neither did the text
+    (the steps before only replaced or removed characters of no script, see
+    test_steps_change_no_character_of_a_script), so it is simplified.
 
     >>> detect_script("豐澤區委"), detect_script("丰泽区委"), detect_script("中国人"), detect_script("abc")
     ('traditional', 'simplified', 'simplified', '')
@@ -389,14 +433,22 @@ def detect_script(text: str) -> str:
     """
     if not _HAN_RE.search(text):
         return ""
+    if prepared is not None and prepared.aligned and not prepared.triggered:
+        return "simplified"
     trad, simp = _script_sets()
     if not trad.occurs_in(text):
         return "simplified"
-    t = trad.count(text)
-    # simplified characters past nine times t change nothing (the text is
-    # simplified), so the count stops there: a simplified text with one
-    # traditional character is not counted through
-    s = simp.count(text, limit=9 * t + 9)
+    # Characters of one script past nine times the other's change nothing
+    # (the text is of that script), so one count stops there: a simplified
+    # text with one traditional character is not counted through, nor a
+    # traditional text with a few simplified ones.  Which of the two it is
+    # shows when the simplified characters are counted to a few.
+    s = simp.count(text, limit=_FEW)
+    if s < _FEW:
+        t = trad.count(text, limit=9 * s + 9)
+    else:
+        t = trad.count(text)
+        s = simp.count(text, limit=9 * t + 9)
     # a few characters of the other script are quotes, names or slips
     if s <= 0.1 * (t + s):
         return "traditional"
@@ -429,9 +481,10 @@ _STRETCH_END_RE = re.compile(f"[{_STRETCH_END}]")
 _DENSE = 64
 
 
-def _t2s_passes(text: str, passes: int) -> str:
+def _t2s_passes(text: str, passes: int, first: int | None = None) -> str:
     """Up to `passes` passes of OpenCC t2s, until one changes nothing; `text`
-    itself when the first changes nothing.
+    itself when the first changes nothing.  `first`: where the first
+    trigger is, when known (-1: none).
 
     Simplified text often holds a few triggers (覆 of 覆盖, 么 of 什么, a
     quoted traditional name) and the stretches without one stay as they are,
@@ -441,7 +494,7 @@ def _t2s_passes(text: str, passes: int) -> str:
     around it are done.
     """
     triggers = _trigger_set()
-    i = triggers.search(text)
+    i = triggers.search(text) if first is None else first
     if i < 0:
         return text
     out: list[str] = []
@@ -490,9 +543,10 @@ def normalize_text(text: str, layout: bool = True) -> str:
     >>> normalize_text("１０.２ 萬平方米&nbsp;"), normalize_text("來源: 湄洲日報 編輯:", layout=False)
     ('10.2万平方米 ', '来源: 湄洲日报 编辑:')
     """
-    text, _ = _before_layout(text)
+    prepared, plain_spaces = _before_layout(text)
+    text = prepared.text
     if layout:
-        text = join_layout_spaces(text)
+        text = _join_layout(text, plain_spaces)
     return to_simplified(text)
 
 
@@ -500,56 +554,195 @@ class Prepared(NamedTuple):
     """What the steps before the layout spaces (1 to 4) gave for a text."""
 
     text: str
-    # they only replaced characters one for one: a slice of `text` is what
-    # they give for the same slice of the original
+    # apart from the pinyin glosses and the \r of each \r\n, they only
+    # replaced characters one for one: a slice of the original without
+    # those is what they give for the same slice
     aligned: bool
+    # when they removed some: where the original, cut at what they removed,
+    # has each part end (text before the first removed, the removed, text
+    # up to the next removed ...)
+    ends: tuple[int, ...] = ()
+    # `text` after the layout spaces, and that converted (normalize_text of
+    # the whole text), when normalize_document made them; and whether the
+    # former holds a t2s trigger (see t2s_triggers)
+    joined: str = ""
+    simplified: str = ""
+    triggered: bool = True
 
 
 def normalize_document(text: str) -> tuple[str, Prepared]:
     """normalize_text(text), and what the steps before the layout spaces gave,
     from which `normalize_slice` reads slices of the text.
 
-    >>> normalize_document("１０.２ 萬平方米")
-    ('10.2万平方米', Prepared(text='10.2 萬平方米', aligned=True))
+    >>> normalize_document("１０.２ 萬平方米")[1].text
+    '10.2 萬平方米'
     """
-    prepared = Prepared(*_before_layout(text))
-    return to_simplified(join_layout_spaces(prepared.text)), prepared
+    prepared, plain_spaces = _before_layout(text)
+    joined = _join_layout(prepared.text, plain_spaces)
+    first = _trigger_set().search(joined)
+    simplified = _t2s_passes(joined, 4, first)
+    return simplified, prepared._replace(joined=joined, simplified=simplified, triggered=first >= 0)
 
 
 def normalize_slice(text: str, start: int, end: int | None, prepared: Prepared | None) -> str:
     """normalize_text(text[start:end], layout=False), with `prepared` from normalize_document(text).
 
     A slice that is the whole text needs only OpenCC.  Else, when the steps
-    before the layout spaces left `text` as it was or replaced characters
-    one for one (full-width forms), each does the same to a slice of it; the
-    pinyin step finds no gloss in a slice when it found none in the whole
-    text.  Only composition (NFC) can differ at the edge of a slice, so that
-    is checked.
+    before the layout spaces replaced characters one for one (full-width
+    forms) and removed pinyin glosses and the \\r of \\r\\n, each does the
+    same to a slice of the text (see _prepared_piece).  Only composition (NFC) can differ at
+    the edge of a slice, so that is checked.
 
     >>> text = "發布單位: 金川街道"
     >>> normalize_slice(text, 0, 4, normalize_document(text)[1])
+    '发布单位'
+    >>> text = "區(qū)委 發布單位: 金川街道"
+    >>> normalize_slice(text, 7, 11, normalize_document(text)[1])
     '发布单位'
     """
     piece = text[start:end]
     if prepared is not None:
         if len(piece) == len(text):
-            return to_simplified(prepared.text)
+            return _simplified_slice(prepared, "", 0, len(prepared.text), "")
         if prepared.aligned and unicodedata.is_normalized("NFC", piece):
-            return to_simplified(prepared.text[start:end])
+            start, end, _ = slice(start, end).indices(len(text))
+            found = _prepared_piece(prepared, text, start, end)
+            if found is not None:
+                return _simplified_slice(prepared, *found)
     return normalize_text(piece, layout=False)
 
 
-def _before_layout(text: str) -> tuple[str, bool]:
-    """Steps 1 to 4, and whether they only replaced characters one for one."""
-    cleaned = clean_controls(text)
+def _prepared_piece(prepared: Prepared, text: str, start: int, end: int) -> tuple[str, int, int, str] | None:
+    """What steps 1 to 4 give for text[start:end], as (before, i, j, after):
+    before + prepared.text[i:j] + after; None when the slice lies inside one gloss.
+
+    The pinyin step removes the glosses inside the slice.  A gloss the
+    slice cuts in two is no gloss: one the slice starts in (or at: it lacks
+    the character the gloss follows) stays as it is; in one that the slice
+    ends in, only the links of a chain (區(wěi)(qū)) that end inside go.  A
+    slice that ends between the \\r and \\n of a line end has a lone \\r,
+    which the width step makes a \\n.
+    """
+    ends = prepared.ends
+    if not ends:
+        return "", start, end, ""
+    if start >= end:
+        return None
+
+    def kept_before(k: int) -> int:
+        """Length of the text parts before part k (even), without the glosses."""
+        return ends[k - 1] - sum(ends[1:k:2]) + sum(ends[0:k - 1:2]) if k else 0
+
+    # part k (even: text, odd: a gloss or the \r of a \r\n) is
+    # original[ends[k - 1]:ends[k]]
+    before = after = ""
+    k = bisect.bisect_right(ends, start)        # the part the slice starts in
+    if k % 2 == 0:
+        i = kept_before(k) + start - (ends[k - 1] if k else 0)
+    else:
+        # (a slice that starts at a \r\n loses the \r too)
+        before = fold_width(text[start:ends[k]]) if text[ends[k - 1]] != "\r" else ""
+        i = kept_before(k + 1)
+    m = bisect.bisect_left(ends, end)           # the part its last character is in
+    if m % 2 == 0:
+        j = kept_before(m) + end - (ends[m - 1] if m else 0)
+    else:
+        j = kept_before(m + 1)
+        if text[ends[m - 1]] == "\r":
+            after = "\n"       # the slice ends with a lone \r
+        elif end < ends[m]:
+            if m == k:
+                return None
+            # the character before the gloss is inside the slice
+            after = strip_pinyin(fold_width(text[ends[m - 1] - 1:end]))[1:]
+    return before, i, j, after
+
+
+def _simplified_slice(prepared: Prepared, before: str, start: int, end: int, after: str) -> str:
+    """to_simplified(before + prepared.text[start:end] + after), with the
+    lines the layout step left as they were read from the converted whole text.
+
+    OpenCC converts each piece between two separators on its own (see
+    _STRETCH_END), so a line of the slice converts as the same line does
+    inside the whole text after the layout step; when every dictionary
+    entry keeps the length, that conversion is the same slice of the
+    converted text.  (Converting a traditional line costs a step a
+    character; finding it costs a few steps.)
+    """
+    text, joined, simplified = prepared.text, prepared.joined, prepared.simplified
+    if simplified and not prepared.triggered and not before and not after:
+        # the layout step removes only blanks: without a trigger after it,
+        # there was none before
+        return text[start:end]
+    piece = before + text[start:end] + after
+    if simplified is joined or not simplified or not _converter().keeps_length:
+        # (nothing to read when the whole text converted to itself)
+        return to_simplified(piece)
+    out: list[str] = []
+    shift = start - len(before)     # piece[i] is text[i + shift] (past `before`)
+    done = found = i = 0
+    while True:
+        e = piece.find("\n", i) + 1
+        if not e:
+            break
+        # the layout step only removes characters: the line is found at
+        # or before its own offset, after the lines found before it
+        y = joined.find(piece[i:e], found, i + shift + e - i)
+        if y >= 0 and (y == 0 or joined[y - 1] in _STRETCH_END):
+            if done < i:
+                out.append(to_simplified(piece[done:i]))
+            out.append(simplified[y:y + e - i])
+            done, found = e, y + e - i
+        i = e
+    if not out:
+        return to_simplified(piece)
+    out.append(to_simplified(piece[done:]))
+    return "".join(out)
+
+
+# Anything clean_controls changes, and the layout spaces other than " "
+# (the width step folds \xa0 and \u3000 to " "): a text with none of these,
+# as most are, skips the control step and scans for layout spaces from " ".
+_ODD_RE = re.compile(f"[{_CONTROLS}\x85\u2028\u2029\ud800-\udfff{_ODD_SPACES}]")
+
+
+def _before_layout(text: str) -> tuple[Prepared, bool]:
+    """Steps 1 to 4, and whether the text they give has no layout spaces but " "."""
+    original = text
+    plain_spaces = _ODD_RE.search(text) is None
+    cleaned = text if plain_spaces else clean_controls(text)
     composed = unicodedata.normalize("NFC", cleaned)
-    # without \r, the width step replaces characters one for one
-    aligned = composed == text and "\r" not in text
+    # the width step replaces characters one for one, but for the \r of
+    # each \r\n, which it removes
+    aligned = composed == text
+    crlf = [m.start() for m in _CRLF_RE.finditer(text)] if aligned and "\r" in text else []
     text = fold_width(composed)
     if "&" in text:
         aligned = False
         decoded = decode_entities(text)
-        # an entity may stand for a combining mark: compose it with its base
-        text = unicodedata.normalize("NFC", decoded) if decoded != text else text
-    stripped = strip_pinyin(text)
-    return stripped, aligned and stripped == text
+        if decoded != text:
+            # an entity may stand for any space, or a combining mark:
+            # compose it with its base
+            plain_spaces = False
+            text = unicodedata.normalize("NFC", decoded)
+    pattern = _pinyin_pattern(text)
+    parts = pattern.split(text) if pattern else ()
+    # (the patterns capture the whole gloss: split gives the glosses too)
+    stripped = "".join(parts[::2]) if len(parts) > 1 else text
+    if not aligned or len(parts) < 2 and not crlf:
+        return Prepared(stripped, aligned), plain_spaces
+    if not crlf:
+        return Prepared(stripped, True, tuple(itertools.accumulate(map(len, parts)))), plain_spaces
+    # glosses are found in the text after the width step; in the original,
+    # each \r removed before them comes in addition
+    removed = [(c, c + 1) for c in crlf]
+    if len(parts) > 1:
+        bounds = list(itertools.accumulate(map(len, parts)))
+        line_ends = [c - n for n, c in enumerate(crlf)]   # where the \n of each is after the step
+        removed += [(a + bisect.bisect_left(line_ends, a), b + bisect.bisect_left(line_ends, b))
+                    for a, b in zip(bounds[0::2], bounds[1::2])]
+        removed.sort()
+    return Prepared(stripped, True, (*itertools.chain.from_iterable(removed), len(original))), plain_spaces
+
+
+_CRLF_RE = re.compile("\r\n")

@@ -77,7 +77,7 @@ def build_document(source: Source) -> Document | DocResult:
         return failed(source, DocStatus.EMPTY, EMPTY_ERROR, encoding)
     meta = read_metadata(raw, html_title, prepared)
     return Document(
-        source.doc_id, source.path, text=text, encoding=encoding, script=detect_script_of(raw),
+        source.doc_id, source.path, text=text, encoding=encoding, script=detect_script_of(raw, prepared),
         title=meta.title, date=meta.date, publisher=meta.publisher, error=warning, meta=source.meta,
     )
 
@@ -117,17 +117,28 @@ def indicator_rows(doc: Document, lex: Lexicon) -> list[dict]:
     where = locate_all(doc.text, doc.title, doc.date, lex, [
         (m.quantity.start, m.quantity.end, m.sentence_start, m.sentence_start + len(m.sentence))
         for m in mentions])
+    doc_id = doc.doc_id
+    # a document repeats its numbers: each distinct value is formatted once
+    values: dict = {}
     for n, (m, (place, place_path, period)) in enumerate(zip(mentions, where), 1):
         q = m.quantity
+        value = values.get(q.value)
+        if value is None:
+            value = values[q.value] = format_value(q.value)
+        sentence = m.sentence
+        if len(sentence) <= MAX_SENTENCE:
+            sentence = sentence.strip()     # (sentence_cell, without the call)
+        else:
+            sentence = sentence_cell(sentence, q.start - m.sentence_start, q.end - m.sentence_start)
         rows.append({
-            "doc_id": doc.doc_id, "mention": n, "category": q.category, "subject": m.subject,
-            "value": format_value(q.value), "value_max": format_value(q.value_max), "unit": q.unit,
-            "qualifier": q.qualifier, "change": m.change, "place": place, "place_path": place_path,
-            "period": period,
-            "raw": q.raw, "start": q.start, "end": q.end,
-            "sentence": sentence_cell(m.sentence, q.start - m.sentence_start, q.end - m.sentence_start),
+            "doc_id": doc_id, "mention": n, "category": q.category, "subject": m.subject,
+            "value": value, "value_max": None if q.value_max is None else format_value(q.value_max),
+            "unit": q.unit, "qualifier": q.qualifier, "change": m.change, "place": place,
+            "place_path": place_path, "period": period,
+            "raw": q.raw, "start": q.start, "end": q.end, "sentence": sentence,
         })
-    assert all(tuple(r) == INDICATOR_COLUMNS for r in rows)
+    # every row is made by the one literal above
+    assert not rows or tuple(rows[0]) == INDICATOR_COLUMNS
     return rows
 
 

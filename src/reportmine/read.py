@@ -106,7 +106,12 @@ def read_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> So
             return bad(DocStatus.TOO_LARGE, TOO_LARGE_ERROR.format(size=st.st_size, max_bytes=max_bytes),
                        st.st_size, st.st_mtime)
         with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(max_bytes + 1)     # the file may have grown since fstat
+            # a read of max_bytes + 1 allocates that much first (a mapping
+            # of megabytes for a file of kilobytes): the size fstat gave
+            # is read, and the rest only if the file grew since
+            data = f.read(st.st_size + 1)
+            if len(data) > st.st_size:
+                data += f.read(max_bytes + 1 - len(data))
     except OSError as e:
         return bad(DocStatus.UNREADABLE, _error_text(e))
     finally:
