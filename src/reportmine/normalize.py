@@ -249,7 +249,7 @@ def join_layout_spaces(text: str) -> str:
 
     >>> join_layout_spaces("征收土 地8.5 万平方米, 153 个, 10 . 2 亩, GDP 增长")
     '征收土地8.5万平方米, 153个, 10.2亩, GDP 增长'
-    >>> join_layout_spaces("签约率达到98.\n6%,腾出土地三百\n余亩")
+    >>> join_layout_spaces("签约率达到98.\\n6%,腾出土地三百\\n余亩")
     '签约率达到98.6%,腾出土地三百余亩'
     """
     return _join_layout(text, plain_spaces=False)

@@ -9,7 +9,7 @@ map, in one process or many.
 
 >>> r = process_source(Source("d", "d.txt", data="完成签约212户".encode()), load_lexicon())
 >>> r.document["status"], [i["value"] for i in r.indicators]
-('ok', 212.0)
+('ok', [212])
 """
 from __future__ import annotations
 
