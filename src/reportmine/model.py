@@ -1,7 +1,8 @@
 """Plain data passed between the stages of the pipeline.
 
 read -> Source -> decode/normalize -> Document -> extract -> Indicator rows.
-Every stage takes and returns these frozen values; none of them does I/O.
+Every stage takes and returns these values without changing them (all are
+frozen but Quantity, see there); none of them does I/O.
 """
 from __future__ import annotations
 
