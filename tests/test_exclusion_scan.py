@@ -169,3 +169,25 @@ def test_literal_trie_matches_like_the_alternation_longest_first():
     for _ in range(300):
         text = "".join(rnd.choice("一二三十百千万方户的") for _ in range(rnd.randint(0, 40)))
         assert [m.span() for m in trie.finditer(text)] == [m.span() for m in alternation.finditer(text)]
+
+
+def test_a_long_stretch_of_numbers_is_walked_once(monkeypatch):
+    # 0户、1户、2户 ... : one stretch without a barrier holds every number; the
+    # regions of its numbers join, and its end is looked for once, not once
+    # per number (which made a 10,000-number list take quadratic time)
+    from reportmine import extract
+
+    calls = []
+    real = extract._stretch_end
+
+    def counting(text, e, hi, plan):
+        calls.append(e)
+        return real(text, e, hi, plan)
+
+    monkeypatch.setattr(extract, "_stretch_end", counting)
+    text = "、".join(f"{n}户" for n in range(2000))
+    near = [(q.start, q.end) for q in find_quantities(text, LEX)]
+    assert len(near) == 2000
+    spans = excluded_spans(text, LEX, near, near)
+    assert len(calls) <= 3
+    assert spans == window_scan(text, LEX, near)

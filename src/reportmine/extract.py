@@ -474,15 +474,18 @@ def _regions(text: str, near, windows, plan: _ExclusionPlan) -> list[list[int]]:
             while s >= windows[w][1]:
                 w += 1
             lo, hi = windows[w]
+        joins = last is not None and last[2] == lo and s <= last[1] + join
+        if joins and e <= last[1]:
+            continue                     # inside the region before (its stretch
+                                         # is known: never look along it again)
         # most spans have a barrier right beside them (a known one: the
         # stretch functions learn the others): that needs no call
         if e < hi and barriers.get(text[e]) is True:
             end = e
         else:
             end = _stretch_end(text, e, hi, plan)
-        if last is not None and last[2] == lo and s <= last[1] + join:
-            if e > last[1]:
-                last[1] = end
+        if joins:
+            last[1] = end
             continue
         if s > lo and barriers.get(text[s - 1]) is not True:
             s = _stretch_start(text, s, lo, plan)
