@@ -99,6 +99,7 @@ class Lexicon:
 def alternation(words) -> str:
     """A regex alternation of literal words, longest first (so 超过 wins over 超),
     and in a fixed order, so that every process compiles the same pattern.
+    The escaping suits the stdlib `re` as well as `regex`.
 
     >>> alternation(["超", "超过", "a.b"])
     'a\\\\.b|超过|超'

@@ -124,11 +124,6 @@ def _unit_alt(lex: Lexicon) -> str:
                     for first, alts in groups.items())
 
 
-def _re_alt(words) -> str:
-    """`lexicon.alternation` escaped for the stdlib `re`: literal words, longest first."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 def _char_class(chars) -> str:
     """A regex character class of the given characters, each escaped."""
     return f"[{class_body(chars)}]"
@@ -417,9 +412,9 @@ class _Patterns:
 
     def __init__(self, lex: Lexicon) -> None:
         units = _unit_alt(lex)
-        before = _re_alt(lex.qualifier_before)
-        after = _re_alt(lex.qualifier_after)
-        joiners = _re_alt(lex.range_joiners)
+        before = _alt(lex.qualifier_before)
+        after = _alt(lex.qualifier_after)
+        joiners = _alt(lex.range_joiners)
         # A fraction (三分之一) starts as a numeral: it is looked for only
         # where one stands before 分之.
         fraction = rf"(?<![\d.,{CN_CHARS}])(?P<den>{NUMRUN})分之(?P<fnum>{NUMRUN})"
@@ -455,10 +450,10 @@ class _Patterns:
         self.minor = {w: (u.unit, u.factor) for w, u in money.items() if u.factor < 1}
         names = [w for w, code in self.major.items() if code != "CNY" or w == "人民币"]
         names += [w for w in self.major if not _HAN_RE.search(w)]
-        self.currency_before = re.compile(rf"(?:{_re_alt(names)})[ \t]?$") if names else None
+        self.currency_before = re.compile(rf"(?:{_alt(names)})[ \t]?$") if names else None
         self.currency_end = _edge_chars(names, -1, " \t\n")
         self.currency_after = re.compile(
-            rf"(?:{_re_alt(w for w, c in self.major.items() if c != 'CNY')})") if names else None
+            rf"(?:{_alt(w for w, c in self.major.items() if c != 'CNY')})") if names else None
         minor_words = list(self.minor) + list(CNY_MINOR)
         self.minor_tail = regex.compile(
             rf"[又和零]?(?P<n>{NUMRUN})(?P<u>{_alt(minor_words)})(?![之钟])")
