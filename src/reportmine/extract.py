@@ -646,24 +646,6 @@ def _piece_matches(k: int, rule: tuple, piece: _Piece, plan: _ExclusionPlan, spa
             spans.append((m.start() + shifts[i], m.end() + shifts[i]))
 
 
-def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
-    i = bisect.bisect_right(starts, e - 1) - 1
-    while i >= 0:
-        a, b = spans[i]
-        if b > s:
-            return True
-        if b <= s:
-            # spans are merged and sorted: an earlier one ends earlier still
-            return False
-        i -= 1
-    return False
-
-
-def is_indicator(q: Quantity, text: str, spans, starts, lex: Lexicon) -> bool:
-    """Not inside an excluded span, and `_plausible`."""
-    return not _overlaps(spans, starts, q.start, q.end) and _plausible(q, text, lex)
-
-
 _SCALE_CHARS = frozenset("千万亿仟萬億")
 
 
