@@ -284,7 +284,7 @@ def test_a_slice_is_normalized_as_on_its_own(text):
 def test_plain_scans_find_what_the_class_scans_find(text):
     """The gloss and layout-space patterns that start at a literal find what
     the class patterns find, on the texts they are used for."""
-    from reportmine.normalize import (_DECIMAL_GAP_RE, _HAN_GAP_PLAIN_RE, _HAN_GAP_RE, _PINYIN_RE,
+    from reportmine.normalize import (_HAN_GAP_PLAIN_RE, _HAN_GAP_RE, _PINYIN_RE,
                                       _SPACED_POINT_RE, _join_layout, strip_pinyin)
 
     assert strip_pinyin(text) == _PINYIN_RE.sub("", text)

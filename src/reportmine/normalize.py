@@ -27,7 +27,6 @@ import bisect
 import html
 import itertools
 import re
-import sys
 import unicodedata
 from functools import lru_cache
 from html.entities import html5

@@ -1094,10 +1094,3 @@ def _apply_before(p, lex, text, start, qualifier, floor=0):
         return qualifier, start, "", False
     applied = qualifier == "exact"
     return (q if applied else qualifier), m.start(), word, applied
-
-
-if __name__ == "__main__":  # pragma: no cover
-    import doctest
-
-    from .lexicon import load_lexicon  # noqa: F401
-    doctest.testmod()
