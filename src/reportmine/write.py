@@ -228,16 +228,11 @@ def _delimited_cell(v, delim: str, excel: bool) -> str:
     >>> _delimited_cell('签约"率",', ",", False), _delimited_cell(212, ",", False), _delimited_cell("-3", ",", True)
     ('"签约""率"","', '212', "'-3")
     """
-    if v is None:
-        return ""
-    if isinstance(v, float) and not math.isfinite(v):
-        return ""
-    if isinstance(v, str):
-        text = str.__str__(v)
-        if excel and text.startswith(INJECTION_LEADS):
-            text = "'" + text
-    else:
-        text = str(v)
+    v = _cell(v)
+    if excel:
+        v = excel_safe(v)
+    # a text as the csv module takes it (the characters, not a subclass's str())
+    text = str.__str__(v) if isinstance(v, str) else str(v)
     if '"' in text:
         return '"' + text.replace('"', '""') + '"'
     if delim in text or "\n" in text or "\r" in text:
