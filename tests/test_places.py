@@ -226,14 +226,3 @@ def test_kinds_of_village_are_no_places(text):
     import reportmine
     rows = reportmine.extract_text(text)
     assert rows and all(r["place"] == "" for r in rows)
-
-
-def test_space_is_regex_space():
-    import re
-
-    import regex
-
-    from reportmine.places import SPACE
-
-    every = "".join(map(chr, range(0x110000)))
-    assert re.findall(f"[{SPACE}]", every) == regex.findall(r"\s", every)

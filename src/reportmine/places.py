@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import regex
 
-from .chars import HAN, ZS, class_body
+from .chars import HAN, WS, class_body
 from .gazetteer import CITY, COUNTY, PROVINCE, Gazetteer, code_level, load_gazetteer
 from .lexicon import Lexicon, LexiconError, alternation as _alt
 from .periods import PeriodCue, context_years, find_periods, period_rules, resolve_period
@@ -52,8 +52,6 @@ _HAN = regex.compile(r"\p{Han}")
 _SENTENCE_END = re.compile("[" + re.escape(SENTENCE_END) + "]")
 _LABEL = regex.compile(r"[^\s:：]{1,8}\s*[:：]")
 _START = attrgetter("start")
-# regex's \s as a class body for the stdlib engine, whose \s also takes \x1c-\x1f
-SPACE = "\t-\r\x85\u2028\u2029" + ZS
 _NUMERALS = set("〇零一二三四五六七八九十百千万两0123456789")
 # one-character words that end a name even next to the suffix
 _SHORT_BREAK_TAGS = frozenset("p c u uj ul uz ud ug uv r q x w y e o".split())
@@ -269,7 +267,7 @@ def place_rules(lex: Lexicon) -> PlaceRules:
         gaz_not_before=_list(gaz, "not_before", "gazetteer"),
         gaz_end_re=_gazetteer_pattern(gazetteer, _list(gaz, "not_before", "gazetteer")),
         short_suffixes=short,
-        meta_re=(re.compile(rf"(?P<key>{_alt(keys)})[{SPACE}]*[:：][{SPACE}]*(?P<val>[^{SPACE}:：|丨,，。;；]{{2,30}})")
+        meta_re=(re.compile(rf"(?P<key>{_alt(keys)})[{WS}]*[:：][{WS}]*(?P<val>[^{WS}:：|丨,，。;；]{{2,30}})")
                  if keys else None),
         publisher_keys=frozenset(_list(doc, "publisher_keys", "document")),
         source_keys=frozenset(_list(doc, "source_keys", "document")),
