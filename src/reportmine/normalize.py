@@ -43,7 +43,8 @@ _CONTROL_RE = re.compile(f"[{_CONTROLS}]")
 _LINE_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # anything this step changes: one scan finds out whether there is work
-_UNCLEAN_RE = re.compile(f"[{_CONTROLS}\x85\u2028\u2029\ud800-\udfff]")
+_UNCLEAN = f"{_CONTROLS}\x85\u2028\u2029\ud800-\udfff"
+_UNCLEAN_RE = re.compile(f"[{_UNCLEAN}]")
 
 
 def clean_controls(text: str) -> str:
@@ -702,7 +703,7 @@ def _simplified_slice(prepared: Prepared, before: str, start: int, end: int, aft
 # Anything clean_controls changes, and the layout spaces other than " "
 # (the width step folds \xa0 and \u3000 to " "): a text with none of these,
 # as most are, skips the control step and scans for layout spaces from " ".
-_ODD_RE = re.compile(f"[{_CONTROLS}\x85\u2028\u2029\ud800-\udfff{_ODD_SPACES}]")
+_ODD_RE = re.compile(f"[{_UNCLEAN}{_ODD_SPACES}]")
 
 
 def _before_layout(text: str) -> tuple[Prepared, bool]:
