@@ -156,18 +156,6 @@ def is_soft_newline(text: str, i: int) -> bool:
 _ENDS_WITH_QUANTITY = regex.compile(r"\d[\p{Han}%‰]{0,3}$")
 
 
-def sentence_at(sentences: list[Sentence], pos: int) -> Sentence:
-    """The sentence that holds offset `pos` (binary search)."""
-    lo, hi = 0, len(sentences) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if sentences[mid].start <= pos:
-            lo = mid
-        else:
-            hi = mid - 1
-    return sentences[lo]
-
-
 def clause_bounds(text: str, start: int, end: int, limit: int = 60) -> tuple[int, int]:
     """The clause around [start, end): from the last stop before to the next after.
 
